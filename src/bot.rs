@@ -1,0 +1,104 @@
+//! The career bot as front ends see it: a message in, a [`Reply`] out.
+//!
+//! [`CareerBot`] joins the validated knowledge, the compiled intent table and
+//! the answer composer. It is immutable and `Send + Sync`: share it behind an
+//! `Arc`, and swap the whole `Arc` to reload knowledge. No I/O happens here
+//! except in the constructors that load files.
+
+use std::path::Path;
+
+use crate::answer::{compose::Composer, Answer, Reply, ReplyKind};
+use crate::engine::{Classification, Engine};
+use crate::intent::Intent;
+use crate::knowledge::{Knowledge, KnowledgeError};
+
+/// Knowledge, engine and composer, ready to answer.
+#[derive(Debug)]
+pub struct CareerBot {
+    knowledge: Knowledge,
+    engine: Engine,
+}
+
+impl CareerBot {
+    /// The bot built from the knowledge files compiled into the binary.
+    pub fn from_embedded() -> Result<CareerBot, KnowledgeError> {
+        Ok(CareerBot::new(Knowledge::embedded()?))
+    }
+
+    /// The bot built from the knowledge files in `dir`.
+    pub fn from_dir(dir: &Path) -> Result<CareerBot, KnowledgeError> {
+        Ok(CareerBot::new(Knowledge::from_dir(dir)?))
+    }
+
+    /// The bot built from already validated knowledge.
+    pub fn new(knowledge: Knowledge) -> CareerBot {
+        let engine = Engine::new(&knowledge);
+        CareerBot { knowledge, engine }
+    }
+
+    /// The validated knowledge this bot answers from.
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    /// Which intents `message` asks about, with the evidence for each.
+    pub fn classify(&self, message: &str) -> Classification {
+        self.engine.classify(message)
+    }
+
+    /// The full reply to a free-text message.
+    pub fn reply(&self, message: &str) -> Reply {
+        let classification = self.classify(message);
+        self.reply_to(&classification)
+    }
+
+    /// The reply for a message that was already classified.
+    pub fn reply_to(&self, classification: &Classification) -> Reply {
+        let composer = self.composer();
+        let intents = classification.intents.clone();
+        if classification.is_empty_message {
+            return Reply {
+                intents,
+                kind: ReplyKind::Empty,
+                answers: vec![composer.capabilities(&[])],
+            };
+        }
+        if intents.is_empty() {
+            return Reply {
+                intents,
+                kind: ReplyKind::OutOfScope,
+                answers: vec![composer.capabilities(&classification.suggestions)],
+            };
+        }
+        let kind = if intents.iter().any(|intent| intent.is_topic()) {
+            ReplyKind::Answered
+        } else {
+            ReplyKind::SmallTalk
+        };
+        let answers = intents.iter().map(|&intent| composer.answer(intent)).collect();
+        Reply {
+            intents,
+            kind,
+            answers,
+        }
+    }
+
+    /// The answer to one intent, as a slash command gives it.
+    pub fn answer(&self, intent: Intent) -> Answer {
+        self.composer().answer(intent)
+    }
+
+    /// Where the facts come from and how old they are.
+    pub fn sources(&self) -> Answer {
+        self.composer().sources()
+    }
+
+    /// The short "here is what I can answer" reply.
+    pub fn capabilities(&self) -> Answer {
+        self.composer().capabilities(&[])
+    }
+
+    fn composer(&self) -> Composer<'_> {
+        Composer::new(&self.knowledge)
+    }
+}

@@ -1,0 +1,332 @@
+//! The application commands, defined once.
+//!
+//! [`BotCommand`] is the single table of every slash and context-menu command:
+//! its name, description, kind and options. Registration builds its payloads
+//! from it and dispatch looks commands up in it, so no command name appears
+//! as a string literal anywhere else. Topic commands take their names from
+//! [`Intent::name`].
+
+use serenity::all::{
+    CommandDataOption, CommandDataOptionValue, CommandOptionType, CommandType, CreateCommand,
+    CreateCommandOption,
+};
+
+use crate::intent::Intent;
+
+/// Longest `/ask` question accepted, in characters.
+pub const QUESTION_MAX_LENGTH: u16 = 1000;
+
+/// One option of a slash command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionSpec {
+    /// The option's name as Discord shows it.
+    pub name: &'static str,
+    /// Its description (at most 100 characters).
+    pub description: &'static str,
+    /// Its type.
+    pub kind: OptionKind,
+    /// Whether the user must fill it in.
+    pub required: bool,
+}
+
+/// The option types the bot uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    /// `true` or `false`.
+    Boolean,
+    /// Free text, at most [`QUESTION_MAX_LENGTH`] characters.
+    Text,
+}
+
+/// `public`: post the answer for the whole channel.
+pub const PUBLIC_OPTION: OptionSpec = OptionSpec {
+    name: "public",
+    description: "Post the answer in the channel for everyone instead of only you",
+    kind: OptionKind::Boolean,
+    required: false,
+};
+
+/// `question`: the free-text question of `/ask`.
+pub const QUESTION_OPTION: OptionSpec = OptionSpec {
+    name: "question",
+    description: "Your question about the health information technology specialist career",
+    kind: OptionKind::Text,
+    required: true,
+};
+
+/// How a command is invoked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommandKind {
+    /// Typed as `/name` (Discord type 1, CHAT_INPUT).
+    Slash,
+    /// From a message's Apps menu (Discord type 3, MESSAGE).
+    MessageMenu,
+}
+
+impl CommandKind {
+    fn discord_type(self) -> CommandType {
+        match self {
+            CommandKind::Slash => CommandType::ChatInput,
+            CommandKind::MessageMenu => CommandType::Message,
+        }
+    }
+}
+
+/// Every command the bot registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BotCommand {
+    /// `/salary`, `/education`, …: one career topic.
+    Topic(Intent),
+    /// `/ask question:<text>`: free text through the engine.
+    Ask,
+    /// `/help`: what the bot can answer.
+    Help,
+    /// `/sources`: where the facts come from and their year.
+    Sources,
+    /// "Answer this question": answers the selected message publicly.
+    AnswerThisQuestion,
+}
+
+impl BotCommand {
+    /// Every command, in registration order: topics, then the others.
+    pub fn all() -> impl Iterator<Item = BotCommand> {
+        Intent::TOPICS.into_iter().map(BotCommand::Topic).chain([
+            BotCommand::Ask,
+            BotCommand::Help,
+            BotCommand::Sources,
+            BotCommand::AnswerThisQuestion,
+        ])
+    }
+
+    /// The name Discord shows and sends back on use.
+    pub fn name(self) -> &'static str {
+        match self {
+            BotCommand::Topic(intent) => intent.name(),
+            BotCommand::Ask => "ask",
+            BotCommand::Help => "help",
+            BotCommand::Sources => "sources",
+            BotCommand::AnswerThisQuestion => "Answer this question",
+        }
+    }
+
+    /// How the command is invoked.
+    pub fn kind(self) -> CommandKind {
+        match self {
+            BotCommand::AnswerThisQuestion => CommandKind::MessageMenu,
+            _ => CommandKind::Slash,
+        }
+    }
+
+    /// The description shown in Discord's command picker; empty for the
+    /// context-menu command, which Discord requires to have none.
+    pub fn description(self) -> &'static str {
+        match self {
+            BotCommand::Topic(intent) => topic_description(intent),
+            BotCommand::Ask => {
+                "Ask any question about the health information technology specialist career"
+            }
+            BotCommand::Help => "What I can answer and how to ask",
+            BotCommand::Sources => "Where my facts come from and how recent they are",
+            BotCommand::AnswerThisQuestion => "",
+        }
+    }
+
+    /// The command's options, in the order Discord shows them (required first).
+    pub fn options(self) -> &'static [OptionSpec] {
+        match self {
+            BotCommand::Topic(_) => &[PUBLIC_OPTION],
+            BotCommand::Ask => &[QUESTION_OPTION, PUBLIC_OPTION],
+            BotCommand::Help | BotCommand::Sources | BotCommand::AnswerThisQuestion => &[],
+        }
+    }
+
+    /// The command Discord invoked, from the name and type in the interaction.
+    pub fn lookup(name: &str, kind: CommandType) -> Option<BotCommand> {
+        BotCommand::all()
+            .find(|command| command.name() == name && command.kind().discord_type() == kind)
+    }
+
+    /// The registration payload for this command.
+    pub fn to_create_command(self) -> CreateCommand {
+        let mut command = CreateCommand::new(self.name()).kind(self.kind().discord_type());
+        if self.kind() == CommandKind::Slash {
+            command = command.description(self.description());
+        }
+        for option in self.options() {
+            command = command.add_option(option.to_create_option());
+        }
+        command
+    }
+
+    /// Registration payloads for every command.
+    pub fn registration_payloads() -> Vec<CreateCommand> {
+        BotCommand::all()
+            .map(BotCommand::to_create_command)
+            .collect()
+    }
+}
+
+fn topic_description(intent: Intent) -> &'static str {
+    match intent {
+        Intent::Overview => "What a health information technology specialist is, in brief",
+        Intent::Duties => "What the job involves day to day",
+        Intent::Workplace => "Where health IT specialists work",
+        Intent::Education => "Degrees and programs that lead to the job",
+        Intent::Certification => "Certifications and credentials for the job",
+        Intent::Salary => "Pay figures, with their year and source",
+        Intent::Outlook => "Job growth and demand",
+        Intent::Alternatives => "Related careers to consider",
+        // Not topics: never registered, listed so the match is exhaustive.
+        Intent::Greeting | Intent::Help | Intent::Thanks => "",
+    }
+}
+
+impl OptionSpec {
+    fn to_create_option(self) -> CreateCommandOption {
+        let kind = match self.kind {
+            OptionKind::Boolean => CommandOptionType::Boolean,
+            OptionKind::Text => CommandOptionType::String,
+        };
+        let option =
+            CreateCommandOption::new(kind, self.name, self.description).required(self.required);
+        match self.kind {
+            OptionKind::Text => option.max_length(QUESTION_MAX_LENGTH),
+            OptionKind::Boolean => option,
+        }
+    }
+
+    /// This option's boolean value among `options`, if the user gave it.
+    pub fn bool_in(self, options: &[CommandDataOption]) -> Option<bool> {
+        match &options
+            .iter()
+            .find(|option| option.name == self.name)?
+            .value
+        {
+            CommandDataOptionValue::Boolean(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// This option's text value among `options`, if the user gave it.
+    pub fn text_in(self, options: &[CommandDataOption]) -> Option<&str> {
+        match &options
+            .iter()
+            .find(|option| option.name == self.name)?
+            .value
+        {
+            CommandDataOptionValue::String(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn payload(command: BotCommand) -> Value {
+        serde_json::to_value(command.to_create_command()).unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn every_topic_has_a_slash_command_and_nothing_else_is_doubled() {
+        let names: Vec<_> = BotCommand::all().map(BotCommand::name).collect();
+        let unique: HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "duplicate names: {names:?}");
+        for intent in Intent::TOPICS {
+            assert_eq!(
+                BotCommand::lookup(intent.name(), CommandType::ChatInput),
+                Some(BotCommand::Topic(intent))
+            );
+        }
+        assert_eq!(BotCommand::all().count(), Intent::TOPICS.len() + 4);
+        for name in ["ask", "help", "sources"] {
+            assert!(
+                BotCommand::lookup(name, CommandType::ChatInput).is_some(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_respects_the_command_type() {
+        assert_eq!(
+            BotCommand::lookup("Answer this question", CommandType::Message),
+            Some(BotCommand::AnswerThisQuestion)
+        );
+        assert_eq!(
+            BotCommand::lookup("Answer this question", CommandType::ChatInput),
+            None
+        );
+        assert_eq!(BotCommand::lookup("salary", CommandType::Message), None);
+        assert_eq!(BotCommand::lookup("greeting", CommandType::ChatInput), None);
+        assert_eq!(BotCommand::lookup("weather", CommandType::ChatInput), None);
+    }
+
+    #[test]
+    fn names_and_descriptions_fit_discord_rules() {
+        for command in BotCommand::all() {
+            let name = command.name();
+            assert!(!name.is_empty() && name.chars().count() <= 32, "{name}");
+            match command.kind() {
+                CommandKind::Slash => {
+                    assert!(
+                        name.chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_'),
+                        "{name}"
+                    );
+                    let description = command.description();
+                    assert!((1..=100).contains(&description.chars().count()), "{name}");
+                }
+                CommandKind::MessageMenu => assert!(command.description().is_empty()),
+            }
+            for option in command.options() {
+                assert!(option.name.chars().all(|c| c.is_ascii_lowercase()));
+                assert!((1..=100).contains(&option.description.chars().count()));
+            }
+            let required: Vec<_> = command.options().iter().map(|o| o.required).collect();
+            assert!(
+                required.windows(2).all(|w| w[0] >= w[1]),
+                "required options first"
+            );
+        }
+    }
+
+    #[test]
+    fn topic_payload_has_an_optional_public_flag() {
+        let value = payload(BotCommand::Topic(Intent::Salary));
+        assert_eq!(value["name"], "salary");
+        assert_eq!(value["type"], 1);
+        assert_eq!(value["options"][0]["name"], "public");
+        assert_eq!(value["options"][0]["type"], 5);
+        assert_eq!(value["options"][0]["required"], false);
+        assert_eq!(value["options"].as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn ask_payload_requires_a_question() {
+        let value = payload(BotCommand::Ask);
+        assert_eq!(value["options"][0]["name"], "question");
+        assert_eq!(value["options"][0]["type"], 3);
+        assert_eq!(value["options"][0]["required"], true);
+        assert_eq!(
+            value["options"][0]["max_length"],
+            json!(QUESTION_MAX_LENGTH)
+        );
+        assert_eq!(value["options"][1]["name"], "public");
+    }
+
+    #[test]
+    fn context_menu_payload_is_a_message_command_without_description() {
+        let value = payload(BotCommand::AnswerThisQuestion);
+        assert_eq!(value["name"], "Answer this question");
+        assert_eq!(value["type"], 3);
+        assert!(value.get("description").is_none());
+        assert_eq!(value["options"], json!([]));
+        assert_eq!(BotCommand::registration_payloads().len(), 12);
+    }
+}

@@ -1,0 +1,485 @@
+//! Interactions: slash commands, the "Post in channel" button and the
+//! "Answer this question" message context menu.
+//!
+//! Every response goes through Discord's interaction callback, with allowed
+//! mentions that allow nothing. Private answers are ephemeral (flag 64).
+//! Answers too long for one message continue in follow-up messages with the
+//! same visibility.
+
+use std::time::Instant;
+
+use serenity::all::{
+    CommandInteraction, ComponentInteraction, Context, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+    EditInteractionResponse, Interaction, Message, MessageReference, RoleId,
+};
+
+use super::commands::{BotCommand, CommandKind, PUBLIC_OPTION, QUESTION_OPTION};
+use super::cooldown::{wait_seconds, Verdict};
+use super::handler::{Handler, HandlerError};
+use super::render::{no_pings, plan_messages, to_embeds, truncate, EmbedPlan, FIELD_VALUE_LIMIT};
+use super::sharing::{
+    may_post_publicly, shared_by, PostRequest, COUNSELORS_ONLY, COUNSELORS_ONLY_NO_ANSWER,
+};
+use crate::answer::{Answer, Field, ReplyKind};
+use crate::config::Visibility;
+
+/// Reply to a command this bot does not know (an outdated registration).
+const UNKNOWN_COMMAND: &str = "I don't know that command any more. Try /help.";
+/// Reply to a button whose `custom_id` this bot did not produce.
+const UNKNOWN_BUTTON: &str = "That button no longer works. Ask again to get a fresh one.";
+/// Reply when the context menu's target message is missing from the payload.
+const MISSING_TARGET: &str = "I couldn't read that message.";
+/// Reply when the context menu's target has no career question in it.
+const NOTHING_TO_ANSWER: &str =
+    "There's no question about the health information technology specialist career in that message for me to answer.";
+/// Edit of the deferred context-menu response once the answer is posted.
+const ANSWERED_IN_CHANNEL: &str = "Answered in the channel.";
+/// Edit of the deferred context-menu response when posting failed.
+const COULD_NOT_POST: &str =
+    "I couldn't post the answer in this channel. Check that I may send messages and embeds here.";
+/// Name of the `/help` field that lists the commands.
+const COMMANDS_FIELD: &str = "Commands";
+
+/// The ephemeral note for a cooled-down user.
+fn cooldown_note(remaining: std::time::Duration) -> String {
+    format!(
+        "You're asking quickly: please wait {} s and try again.",
+        wait_seconds(remaining)
+    )
+}
+
+/// Who invoked an interaction, as the counselor gate and cooldown see it.
+struct Invoker<'a> {
+    user: serenity::all::UserId,
+    in_guild: bool,
+    roles: &'a [RoleId],
+}
+
+impl Invoker<'_> {
+    fn may_post_publicly(&self, handler: &Handler) -> bool {
+        may_post_publicly(&handler.policy().counselor_roles, self.in_guild, self.roles)
+    }
+}
+
+/// Handles one interaction.
+pub async fn handle_interaction(
+    handler: &Handler,
+    ctx: &Context,
+    interaction: &Interaction,
+) -> Result<(), HandlerError> {
+    match interaction {
+        Interaction::Command(command) => handle_command(handler, ctx, command).await,
+        Interaction::Component(component) => handle_button(handler, ctx, component).await,
+        // The bot registers no autocomplete options and opens no modals.
+        _ => Ok(()),
+    }
+}
+
+async fn handle_command(
+    handler: &Handler,
+    ctx: &Context,
+    interaction: &CommandInteraction,
+) -> Result<(), HandlerError> {
+    let invoker = Invoker {
+        user: interaction.user.id,
+        in_guild: interaction.guild_id.is_some(),
+        roles: interaction
+            .member
+            .as_ref()
+            .map_or(&[], |member| member.roles.as_slice()),
+    };
+    let Some(command) = BotCommand::lookup(&interaction.data.name, interaction.data.kind) else {
+        tracing::warn!(name = %interaction.data.name, "unknown command");
+        return respond_note(ctx, interaction, UNKNOWN_COMMAND).await;
+    };
+    tracing::debug!(command = command.name(), user = %invoker.user, "command");
+    match command.kind() {
+        CommandKind::MessageMenu => answer_this_question(handler, ctx, interaction, &invoker).await,
+        CommandKind::Slash => slash_command(handler, ctx, interaction, command, &invoker).await,
+    }
+}
+
+/// What a slash command produced, before visibility is decided.
+struct SlashOutput {
+    answers: Vec<Answer>,
+    /// What the "Post in channel" button would post.
+    shareable: Option<PostRequest>,
+    /// Never worth posting publicly (the "what I can answer" reply).
+    private_only: bool,
+}
+
+fn slash_output(
+    handler: &Handler,
+    interaction: &CommandInteraction,
+    command: BotCommand,
+) -> SlashOutput {
+    let bot = handler.bot();
+    match command {
+        BotCommand::Topic(intent) => SlashOutput {
+            answers: vec![bot.answer(intent)],
+            shareable: PostRequest::for_intents(&[intent]),
+            private_only: false,
+        },
+        BotCommand::Ask => {
+            let question = QUESTION_OPTION
+                .text_in(&interaction.data.options)
+                .unwrap_or_default();
+            let reply = bot.reply(question);
+            SlashOutput {
+                shareable: match reply.kind {
+                    ReplyKind::Answered => PostRequest::for_intents(&reply.intents),
+                    _ => None,
+                },
+                private_only: matches!(reply.kind, ReplyKind::OutOfScope | ReplyKind::Empty),
+                answers: reply.answers,
+            }
+        }
+        BotCommand::Help => SlashOutput {
+            answers: vec![with_command_list(bot.capabilities())],
+            shareable: None,
+            private_only: false,
+        },
+        BotCommand::Sources => SlashOutput {
+            answers: vec![bot.sources()],
+            shareable: None,
+            private_only: false,
+        },
+        BotCommand::AnswerThisQuestion => SlashOutput {
+            answers: Vec::new(),
+            shareable: None,
+            private_only: true,
+        },
+    }
+}
+
+/// The capabilities answer plus a field listing every command, from the table.
+fn with_command_list(mut answer: Answer) -> Answer {
+    let mut lines: Vec<String> = Vec::new();
+    let slash: Vec<String> = BotCommand::all()
+        .filter(|command| command.kind() == CommandKind::Slash)
+        .map(|command| format!("`/{}`", command.name()))
+        .collect();
+    lines.push(slash.join(" "));
+    for command in BotCommand::all().filter(|command| command.kind() == CommandKind::MessageMenu) {
+        lines.push(format!(
+            "On any message: Apps \u{2192} **{}** (posts the answer as a reply)",
+            command.name()
+        ));
+    }
+    answer.fields.push(Field {
+        name: COMMANDS_FIELD.to_string(),
+        value: truncate(&lines.join("\n"), FIELD_VALUE_LIMIT),
+        inline: false,
+    });
+    answer
+}
+
+/// Visibility of a slash answer: what the user asked for (or the default),
+/// made private for replies not worth posting and for users the counselor
+/// gate stops. The note explains an explicit request that was refused.
+fn decide_visibility(
+    requested_public: Option<bool>,
+    default: Visibility,
+    private_only: bool,
+    may_post_publicly: bool,
+) -> (bool, Option<&'static str>) {
+    let wants_public = requested_public.unwrap_or(default == Visibility::Public);
+    if !wants_public || private_only {
+        return (false, None);
+    }
+    if may_post_publicly {
+        return (true, None);
+    }
+    // A default of "public" applies to everyone's plain questions; only an
+    // explicit `public: true` is a request to share, refused with a note.
+    let note = (requested_public == Some(true)).then_some(COUNSELORS_ONLY);
+    (false, note)
+}
+
+async fn slash_command(
+    handler: &Handler,
+    ctx: &Context,
+    interaction: &CommandInteraction,
+    command: BotCommand,
+    invoker: &Invoker<'_>,
+) -> Result<(), HandlerError> {
+    if let Verdict::CoolingDown { remaining, .. } =
+        handler.check_cooldown(invoker.user, Instant::now())
+    {
+        return respond_note(ctx, interaction, &cooldown_note(remaining)).await;
+    }
+    let output = slash_output(handler, interaction, command);
+    let requested_public = PUBLIC_OPTION.bool_in(&interaction.data.options);
+    let (public, note) = decide_visibility(
+        requested_public,
+        handler.policy().default_visibility,
+        output.private_only,
+        invoker.may_post_publicly(handler),
+    );
+    let button = output.shareable.filter(|_| !public);
+    let messages = plan_messages(&output.answers);
+    let mut messages = messages.iter();
+    let first = messages.next().map_or(&[][..], Vec::as_slice);
+    let mut response = message_response(first, note, !public);
+    if let Some(request) = &button {
+        response = response.components(vec![request.button_row()]);
+    }
+    interaction
+        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+        .await?;
+    for embeds in messages {
+        interaction
+            .create_followup(&ctx.http, followup(embeds, None, !public))
+            .await?;
+    }
+    Ok(())
+}
+
+async fn handle_button(
+    handler: &Handler,
+    ctx: &Context,
+    interaction: &ComponentInteraction,
+) -> Result<(), HandlerError> {
+    let invoker = Invoker {
+        user: interaction.user.id,
+        in_guild: interaction.guild_id.is_some(),
+        roles: interaction
+            .member
+            .as_ref()
+            .map_or(&[], |member| member.roles.as_slice()),
+    };
+    let Some(request) = PostRequest::parse(&interaction.data.custom_id) else {
+        tracing::warn!(custom_id = %interaction.data.custom_id, "unknown button");
+        return respond_component_note(ctx, interaction, UNKNOWN_BUTTON).await;
+    };
+    if !invoker.may_post_publicly(handler) {
+        tracing::info!(user = %invoker.user, "button refused by the counselor gate");
+        return respond_component_note(ctx, interaction, COUNSELORS_ONLY_NO_ANSWER).await;
+    }
+    if let Verdict::CoolingDown { remaining, .. } =
+        handler.check_cooldown(invoker.user, Instant::now())
+    {
+        return respond_component_note(ctx, interaction, &cooldown_note(remaining)).await;
+    }
+    let bot = handler.bot();
+    let answers: Vec<Answer> = request
+        .topics()
+        .iter()
+        .map(|&topic| bot.answer(topic))
+        .collect();
+    let attribution = shared_by(invoker.user);
+    let messages = plan_messages(&answers);
+    let mut messages = messages.iter();
+    let first = messages.next().map_or(&[][..], Vec::as_slice);
+    let response = message_response(first, Some(&attribution), false);
+    interaction
+        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+        .await?;
+    for embeds in messages {
+        interaction
+            .create_followup(&ctx.http, followup(embeds, None, false))
+            .await?;
+    }
+    Ok(())
+}
+
+/// "Answer this question": answers the target message publicly, as a reply
+/// to it, and tells the counselor ephemerally how that went. The interaction
+/// is deferred first (ephemeral) so a slow channel cannot make it expire.
+async fn answer_this_question(
+    handler: &Handler,
+    ctx: &Context,
+    interaction: &CommandInteraction,
+    invoker: &Invoker<'_>,
+) -> Result<(), HandlerError> {
+    let target: Option<&Message> = interaction
+        .data
+        .target_id
+        .and_then(|id| interaction.data.resolved.messages.get(&id.to_message_id()));
+    let Some(target) = target else {
+        return respond_note(ctx, interaction, MISSING_TARGET).await;
+    };
+    if !invoker.may_post_publicly(handler) {
+        tracing::info!(user = %invoker.user, "context menu refused by the counselor gate");
+        return respond_note(ctx, interaction, COUNSELORS_ONLY_NO_ANSWER).await;
+    }
+    let reply = handler.bot().reply(&target.content);
+    if reply.kind != ReplyKind::Answered {
+        return respond_note(ctx, interaction, NOTHING_TO_ANSWER).await;
+    }
+    if let Verdict::CoolingDown { remaining, .. } =
+        handler.check_cooldown(invoker.user, Instant::now())
+    {
+        return respond_note(ctx, interaction, &cooldown_note(remaining)).await;
+    }
+    interaction
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await?;
+    let posted = post_reply(ctx, interaction, target, &reply.answers, invoker).await;
+    let outcome = if posted.is_ok() {
+        ANSWERED_IN_CHANNEL
+    } else {
+        COULD_NOT_POST
+    };
+    let edit = EditInteractionResponse::new()
+        .content(outcome)
+        .allowed_mentions(no_pings());
+    let edited = interaction.edit_response(&ctx.http, edit).await;
+    posted?;
+    edited?;
+    Ok(())
+}
+
+/// Posts `answers` in the channel as a reply to `target`, attributed to the
+/// counselor.
+async fn post_reply(
+    ctx: &Context,
+    interaction: &CommandInteraction,
+    target: &Message,
+    answers: &[Answer],
+    invoker: &Invoker<'_>,
+) -> Result<(), HandlerError> {
+    let reference = MessageReference::from((interaction.channel_id, target.id));
+    for (index, embeds) in plan_messages(answers).iter().enumerate() {
+        let mut message = CreateMessage::new()
+            .embeds(to_embeds(embeds))
+            .allowed_mentions(no_pings());
+        if index == 0 {
+            message = message
+                .content(shared_by(invoker.user))
+                .reference_message(reference.clone());
+        }
+        interaction
+            .channel_id
+            .send_message(&ctx.http, message)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A message response with `embeds`, an optional text line, and no pings.
+fn message_response(
+    embeds: &[EmbedPlan],
+    content: Option<&str>,
+    ephemeral: bool,
+) -> CreateInteractionResponseMessage {
+    let mut response = CreateInteractionResponseMessage::new()
+        .embeds(to_embeds(embeds))
+        .allowed_mentions(no_pings())
+        .ephemeral(ephemeral);
+    if let Some(content) = content {
+        response = response.content(content);
+    }
+    response
+}
+
+fn followup(
+    embeds: &[EmbedPlan],
+    content: Option<&str>,
+    ephemeral: bool,
+) -> CreateInteractionResponseFollowup {
+    let mut followup = CreateInteractionResponseFollowup::new()
+        .embeds(to_embeds(embeds))
+        .allowed_mentions(no_pings())
+        .ephemeral(ephemeral);
+    if let Some(content) = content {
+        followup = followup.content(content);
+    }
+    followup
+}
+
+/// An ephemeral text reply to a command.
+async fn respond_note(
+    ctx: &Context,
+    interaction: &CommandInteraction,
+    note: &str,
+) -> Result<(), HandlerError> {
+    let response = message_response(&[], Some(note), true);
+    interaction
+        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+        .await?;
+    Ok(())
+}
+
+/// An ephemeral text reply to a button click.
+async fn respond_component_note(
+    ctx: &Context,
+    interaction: &ComponentInteraction,
+    note: &str,
+) -> Result<(), HandlerError> {
+    let response = message_response(&[], Some(note), true);
+    interaction
+        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visibility_follows_the_option_then_the_default() {
+        use Visibility::{Private, Public};
+        assert_eq!(decide_visibility(None, Private, false, true), (false, None));
+        assert_eq!(decide_visibility(None, Public, false, true), (true, None));
+        assert_eq!(
+            decide_visibility(Some(true), Private, false, true),
+            (true, None)
+        );
+        assert_eq!(
+            decide_visibility(Some(false), Public, false, true),
+            (false, None)
+        );
+    }
+
+    #[test]
+    fn counselor_gate_refuses_explicit_requests_with_a_note() {
+        use Visibility::{Private, Public};
+        assert_eq!(
+            decide_visibility(Some(true), Private, false, false),
+            (false, Some(COUNSELORS_ONLY))
+        );
+        assert_eq!(decide_visibility(None, Public, false, false), (false, None));
+    }
+
+    #[test]
+    fn off_topic_answers_stay_private() {
+        assert_eq!(
+            decide_visibility(Some(true), Visibility::Public, true, true),
+            (false, None)
+        );
+    }
+
+    #[test]
+    fn help_lists_every_command_from_the_table() {
+        let base = Answer {
+            intent: None,
+            title: "What I can answer".into(),
+            body: "Ask me about the career.".into(),
+            fields: vec![],
+            source: None,
+            follow_ups: vec![],
+        };
+        let help = with_command_list(base);
+        let value = &help.fields[0].value;
+        for command in BotCommand::all() {
+            assert!(value.contains(command.name()), "{value}");
+        }
+    }
+
+    #[test]
+    fn responses_never_ping() {
+        let response = message_response(&[], Some("Shared by <@1> @everyone"), true);
+        let value = serde_json::to_value(&response).unwrap_or_default();
+        assert_eq!(value["allowed_mentions"]["parse"], serde_json::json!([]));
+        assert_eq!(value["allowed_mentions"]["replied_user"], false);
+        assert_eq!(value["flags"], 64);
+    }
+}

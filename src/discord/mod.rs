@@ -1,0 +1,102 @@
+//! The Discord front end, on serenity.
+//!
+//! What this module may touch: the network (Discord's gateway and REST API,
+//! or the proxy in `discord.proxy_url`), process signals (Ctrl-C and
+//! SIGTERM, to shut down cleanly), and the `tracing` log. It reads the core
+//! only through [`CareerBot`]'s public methods and never writes files.
+//!
+//! Areas, one file each:
+//! - [`commands`]: the table of slash and context-menu commands.
+//! - [`messages`]: free-text messages (mentions, DMs, listen channels).
+//! - [`interactions`]: slash commands, the "Post in channel" button, the
+//!   "Answer this question" context menu.
+//! - [`render`]: answers as embeds within Discord's limits; allowed mentions.
+//! - [`cooldown`]: the per-user cooldown.
+//! - [`sharing`]: the counselor gate and what the button carries.
+//! - [`handler`]: shared state, event dispatch, the central error report.
+//! - [`startup`]: HTTP client, intents, shards, shutdown.
+//!
+//! The bot answers from a [`SharedBot`]: handlers clone the current
+//! `Arc<CareerBot>` out of it before any `.await`, so a reload can swap in
+//! new knowledge without stopping the bot or holding a lock across I/O.
+
+pub mod commands;
+pub mod cooldown;
+pub mod handler;
+pub mod interactions;
+pub mod messages;
+pub mod render;
+pub mod sharing;
+pub mod startup;
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use crate::bot::CareerBot;
+use crate::config::Config;
+
+/// Why the Discord bot stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    /// Discord rejected the token (gateway close code 4004, or HTTP 401).
+    #[error(
+        "Discord rejected the bot token (gateway close code 4004 / HTTP 401 Unauthorized): \
+         check DISCORD_TOKEN or discord.token; reset the token in the developer portal if needed"
+    )]
+    InvalidToken,
+    /// Discord refused a privileged intent the bot asked for (close code 4014).
+    #[error(
+        "Discord refused the MESSAGE_CONTENT intent (gateway close code 4014): enable \
+         \"Message Content Intent\" for the bot in the developer portal, or empty \
+         answering.listen_channels"
+    )]
+    DisallowedIntents,
+    /// Discord rejected the intents value (close code 4013).
+    #[error("Discord rejected the gateway intents (gateway close code 4013)")]
+    InvalidIntents,
+    /// The client could not start or a shard stopped with an error.
+    #[error("Discord client error: {0}")]
+    Client(#[source] Box<serenity::Error>),
+    /// The shutdown signal handlers could not be installed.
+    #[error("cannot listen for shutdown signals: {0}")]
+    Signal(#[source] std::io::Error),
+}
+
+/// The bot the front end answers with, swappable while running.
+#[derive(Debug)]
+pub struct SharedBot {
+    current: RwLock<Arc<CareerBot>>,
+}
+
+impl SharedBot {
+    /// Shares `bot`.
+    pub fn new(bot: Arc<CareerBot>) -> SharedBot {
+        SharedBot {
+            current: RwLock::new(bot),
+        }
+    }
+
+    /// The bot to answer with now. Clone it out and drop nothing else: the
+    /// lock is held only for the clone.
+    pub fn current(&self) -> Arc<CareerBot> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Swaps in `bot` (a knowledge reload) and returns the previous one.
+    /// Questions already being answered finish with the bot they started with.
+    pub fn replace(&self, bot: Arc<CareerBot>) -> Arc<CareerBot> {
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        std::mem::replace(&mut *current, bot)
+    }
+}
+
+/// Runs the Discord bot until Ctrl-C or SIGTERM (then `Ok`, after the shards
+/// close cleanly) or a fatal error such as a rejected token.
+pub async fn run(config: Config, bot: Arc<CareerBot>) -> Result<(), DiscordError> {
+    run_shared(config, Arc::new(SharedBot::new(bot))).await
+}
+
+/// [`run`], answering from a [`SharedBot`] the caller keeps, so it can swap
+/// the knowledge while the bot runs.
+pub async fn run_shared(config: Config, bot: Arc<SharedBot>) -> Result<(), DiscordError> {
+    startup::run_client(config, bot).await
+}

@@ -1,0 +1,202 @@
+//! Starting and stopping: the HTTP client, gateway intents, shards, and a
+//! clean shutdown on Ctrl-C or SIGTERM.
+
+use std::time::Duration;
+
+use serenity::all::{ClientBuilder, GatewayError, GatewayIntents, Http, HttpBuilder};
+use serenity::Client;
+
+use super::handler::Handler;
+use super::render::no_pings;
+use super::{DiscordError, SharedBot};
+use crate::config::{AnsweringConfig, Config, DiscordConfig, Sharding};
+
+/// How long shards get to close after a shutdown signal before the bot
+/// returns anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The gateway intents the policy needs, and no more: guild messages for
+/// mentions and listen channels, direct messages for DMs, and the privileged
+/// MESSAGE_CONTENT only when listen channels need text that does not
+/// mention the bot. Interactions need no intent.
+pub fn gateway_intents(answering: &AnsweringConfig) -> GatewayIntents {
+    let listens = !answering.listen_channels.is_empty();
+    let mut intents = GatewayIntents::empty();
+    if answering.mentions || listens {
+        intents |= GatewayIntents::GUILD_MESSAGES;
+    }
+    if answering.direct_messages {
+        intents |= GatewayIntents::DIRECT_MESSAGES;
+    }
+    if listens {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    }
+    intents
+}
+
+/// serenity's HTTP client. Behind `proxy_url` serenity's rate limiter is off
+/// (it ignores the proxy while on; the proxy rate limits instead); without
+/// it, requests go to discord.com through the rate limiter.
+pub fn build_http(discord: &DiscordConfig) -> Http {
+    let mut builder =
+        HttpBuilder::new(discord.token.expose_secret()).default_allowed_mentions(no_pings());
+    if let Some(proxy_url) = &discord.proxy_url {
+        builder = builder.proxy(proxy_url).ratelimiter_disabled(true);
+    }
+    builder.build()
+}
+
+/// Connects, answers until a shutdown signal or a fatal gateway error.
+pub async fn run_client(
+    config: Config,
+    bot: std::sync::Arc<SharedBot>,
+) -> Result<(), DiscordError> {
+    let intents = gateway_intents(&config.answering);
+    let handler = Handler::new(bot, &config.answering, &config.discord.guild_ids);
+    let http = build_http(&config.discord);
+    tracing::info!(
+        intents = ?intents,
+        proxy = config.discord.proxy_url.as_deref().unwrap_or("none"),
+        sharding = ?config.sharding,
+        "starting the Discord client"
+    );
+    let mut client = ClientBuilder::new_with_http(http, intents)
+        .event_handler(handler)
+        .await
+        .map_err(|error| DiscordError::Client(Box::new(error)))?;
+    let shard_manager = client.shard_manager.clone();
+    let shutdown = shutdown_signal()?;
+    let shards = start_shards(&mut client, config.sharding);
+    tokio::pin!(shards);
+    tokio::select! {
+        outcome = &mut shards => outcome,
+        signal = shutdown => {
+            tracing::info!(signal, "shutting down the shards");
+            shard_manager.shutdown_all().await;
+            // Shards that had not started yet report nothing; don't wait for them forever.
+            match tokio::time::timeout(SHUTDOWN_GRACE, shards).await {
+                Ok(Err(error)) => tracing::warn!(%error, "error while shutting down"),
+                Ok(Ok(())) => {}
+                Err(_) => tracing::warn!("shards did not stop within {SHUTDOWN_GRACE:?}"),
+            }
+            tracing::info!("shut down cleanly");
+            Ok(())
+        }
+    }
+}
+
+/// Starts this process's shards and runs them until they stop.
+async fn start_shards(client: &mut Client, sharding: Sharding) -> Result<(), DiscordError> {
+    let outcome = match sharding {
+        Sharding::Range { first, last, total } => {
+            // serenity's range end is inclusive: shards first..=last.
+            client.start_shard_range(first..last, total).await
+        }
+        Sharding::Auto => match client.http.get_bot_gateway().await {
+            Ok(gateway) => {
+                let total = gateway.shards.max(1);
+                tracing::info!(shards = total, "Discord recommends {total} shard(s)");
+                client.start_shards(total).await
+            }
+            Err(error) if is_unauthorized(&error) => return Err(DiscordError::InvalidToken),
+            Err(error) => {
+                tracing::warn!(
+                    %error,
+                    "could not ask Discord how many shards to run; starting one"
+                );
+                client.start().await
+            }
+        },
+    };
+    outcome.map_err(classify_gateway_error)
+}
+
+/// True for an HTTP 401, Discord's answer to a bad token.
+fn is_unauthorized(error: &serenity::Error) -> bool {
+    matches!(error, serenity::Error::Http(http) if http.status_code().is_some_and(|status| status.as_u16() == 401))
+}
+
+/// A clear error for what ended the client.
+fn classify_gateway_error(error: serenity::Error) -> DiscordError {
+    match error {
+        serenity::Error::Gateway(GatewayError::InvalidAuthentication) => DiscordError::InvalidToken,
+        serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => {
+            DiscordError::DisallowedIntents
+        }
+        serenity::Error::Gateway(GatewayError::InvalidGatewayIntents) => {
+            DiscordError::InvalidIntents
+        }
+        error if is_unauthorized(&error) => DiscordError::InvalidToken,
+        error => DiscordError::Client(Box::new(error)),
+    }
+}
+
+/// Resolves with the signal's name on Ctrl-C or SIGTERM. Listening starts
+/// now, so a signal that arrives while connecting is not missed.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = &'static str>, DiscordError> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate()).map_err(DiscordError::Signal)?;
+        let mut interrupt = signal(SignalKind::interrupt()).map_err(DiscordError::Signal)?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => "SIGTERM",
+                _ = interrupt.recv() => "SIGINT",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => "Ctrl-C",
+                Err(_) => std::future::pending().await,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_install_needs_no_privileged_intent() {
+        let intents = gateway_intents(&AnsweringConfig::default());
+        assert_eq!(
+            intents,
+            GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
+        );
+        assert_eq!(intents.bits(), 4608);
+        assert!(!intents.contains(GatewayIntents::MESSAGE_CONTENT));
+    }
+
+    #[test]
+    fn listen_channels_request_message_content() {
+        let answering = AnsweringConfig {
+            listen_channels: vec![1],
+            mentions: false,
+            direct_messages: false,
+            ..AnsweringConfig::default()
+        };
+        let intents = gateway_intents(&answering);
+        assert_eq!(
+            intents,
+            GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT
+        );
+    }
+
+    #[test]
+    fn fatal_gateway_errors_are_named() {
+        let invalid = classify_gateway_error(serenity::Error::Gateway(
+            GatewayError::InvalidAuthentication,
+        ));
+        assert!(matches!(invalid, DiscordError::InvalidToken));
+        assert!(invalid.to_string().contains("4004"));
+        let disallowed = classify_gateway_error(serenity::Error::Gateway(
+            GatewayError::DisallowedGatewayIntents,
+        ));
+        assert!(disallowed.to_string().contains("MESSAGE_CONTENT"));
+    }
+}

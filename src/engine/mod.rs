@@ -1,0 +1,634 @@
+//! The intent engine: which intents a message asks about, and why.
+//!
+//! [`Engine::classify`] normalises a message ([`normalize`]), corrects typos
+//! against the intent table's vocabulary ([`fuzzy`]), splits the message
+//! into clauses, and scores every intent in every clause with the table's
+//! patterns and keywords. The decision rule, and the file it reads, are
+//! described at the top of `knowledge/intents.toml`.
+//!
+//! Pure and deterministic: no I/O, no clock, no randomness. Every regex is
+//! compiled once, in [`Engine::new`].
+
+pub mod fuzzy;
+pub mod normalize;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use regex::{Regex, RegexSet};
+
+use crate::intent::Intent;
+use crate::knowledge::Knowledge;
+use fuzzy::KeywordIndex;
+use normalize::{collapse_runs, Normalizer, Token};
+
+/// Score an intent needs in a clause to be answered.
+pub const THRESHOLD: f32 = 1.0;
+/// Score of a strong pattern or an exactly spelt keyword.
+const STRONG: f32 = 1.0;
+/// Score of a weak pattern, a weak keyword or a typo-corrected keyword.
+const WEAK: f32 = 0.5;
+/// Added to weak evidence when the message is about this career or terse.
+const CONTEXT_BONUS: f32 = 0.5;
+
+/// What made an intent score in a clause.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    /// The strong pattern at this position in the intent's `strong` list.
+    StrongPattern { index: usize, pattern: String },
+    /// The weak pattern at this position in the intent's `weak` list.
+    WeakPattern { index: usize, pattern: String },
+    /// A keyword, spelt exactly.
+    Keyword(String),
+    /// A weak keyword, spelt exactly.
+    WeakKeyword(String),
+    /// A keyword reached by correcting a typo.
+    TypoKeyword {
+        typed: String,
+        keyword: String,
+        distance: usize,
+    },
+    /// An exclude pattern that vetoed the intent in the clause.
+    Excluded { index: usize, pattern: String },
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::StrongPattern { index, pattern } => write!(f, "strong[{index}] /{pattern}/"),
+            Rule::WeakPattern { index, pattern } => write!(f, "weak[{index}] /{pattern}/"),
+            Rule::Keyword(word) => write!(f, "keyword \"{word}\""),
+            Rule::WeakKeyword(word) => write!(f, "weak keyword \"{word}\""),
+            Rule::TypoKeyword {
+                typed,
+                keyword,
+                distance,
+            } => write!(f, "keyword \"{keyword}\" from typo \"{typed}\" (distance {distance})"),
+            Rule::Excluded { index, pattern } => write!(f, "excluded by exclude[{index}] /{pattern}/"),
+        }
+    }
+}
+
+/// One piece of evidence for (or against) an intent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub intent: Intent,
+    /// Which clause of the message (0-based).
+    pub clause: usize,
+    pub rule: Rule,
+    /// What this rule contributes before any context bonus.
+    pub score: f32,
+}
+
+/// Whom the message asks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// Nobody named, or this career's specialists.
+    ThisCareer,
+    /// One of the related careers in the knowledge file.
+    Alternative(String),
+    /// Some other occupation: no career answer.
+    Other(String),
+}
+
+/// The engine's verdict on one message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classification {
+    /// Intents to answer, in [`Intent::ALL`] order; empty when out of scope.
+    pub intents: Vec<Intent>,
+    /// The message had no readable words.
+    pub is_empty_message: bool,
+    /// The normalised, typo-corrected clauses.
+    pub clauses: Vec<String>,
+    /// Whether the message is about this career (an alias or context cue).
+    pub career_context: bool,
+    /// Whom the message asks about.
+    pub subject: Subject,
+    /// Every rule that fired, including those that fell short.
+    pub evidence: Vec<Evidence>,
+    /// Best score per intent that scored at all, in [`Intent::ALL`] order.
+    pub scores: Vec<(Intent, f32)>,
+    /// Near misses worth offering as "did you mean".
+    pub suggestions: Vec<Intent>,
+}
+
+impl Classification {
+    /// Human-readable account of the decision, for `ask --explain`.
+    pub fn explain(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(out, "clauses: {:?}", self.clauses);
+        let _ = writeln!(out, "about this career: {}", self.career_context);
+        let _ = writeln!(out, "subject: {:?}", self.subject);
+        for evidence in &self.evidence {
+            let _ = writeln!(
+                out,
+                "  clause {} {:<13} {:+.1}  {}",
+                evidence.clause, evidence.intent, evidence.score, evidence.rule
+            );
+        }
+        for (intent, score) in &self.scores {
+            let verdict = if self.intents.contains(intent) { "answered" } else { "below threshold" };
+            let _ = writeln!(out, "score {intent:<13} {score:.1} ({verdict}, threshold {THRESHOLD:.1})");
+        }
+        let names: Vec<_> = self.intents.iter().map(|i| i.name()).collect();
+        let _ = write!(out, "intents: [{}]", names.join(", "));
+        out
+    }
+}
+
+/// Where a pattern in the combined set came from.
+#[derive(Clone, Copy, Debug)]
+enum PatternRole {
+    Strong(Intent, usize),
+    Weak(Intent, usize),
+    Exclude(Intent, usize),
+    Context,
+}
+
+/// A word after typo correction.
+#[derive(Clone, Debug)]
+struct Word {
+    text: String,
+    /// What was typed, when `text` is a correction.
+    typed: Option<(String, usize)>,
+}
+
+/// The compiled intent table, ready to classify messages.
+#[derive(Debug)]
+pub struct Engine {
+    normalizer: Normalizer,
+    /// Every strong, weak, exclude and context pattern, matched in one pass.
+    patterns: RegexSet,
+    roles: Vec<PatternRole>,
+    pattern_sources: Vec<String>,
+    subject_slots: Vec<Regex>,
+    subject_slot_set: RegexSet,
+    /// Words never corrected.
+    known: HashSet<String>,
+    /// Words the table cares about: a terse clause is made only of these.
+    topical: HashSet<String>,
+    function_words: HashSet<String>,
+    clause_breaks: HashSet<String>,
+    typo_index: KeywordIndex,
+    keywords: Vec<(Intent, HashSet<String>, HashSet<String>)>,
+    career_aliases: Vec<String>,
+    alternatives: Vec<(String, Vec<String>)>,
+    own_subject_words: HashSet<String>,
+    other_occupations: Vec<String>,
+    occupation_exceptions: Vec<String>,
+    terse_words: usize,
+}
+
+impl Engine {
+    /// Compiles the intent table in `knowledge`.
+    pub fn new(knowledge: &Knowledge) -> Engine {
+        let table = &knowledge.intents;
+        let normalizer = Normalizer::new(&table.lexicon);
+        let mut roles = Vec::new();
+        let mut pattern_sources = Vec::new();
+        for rule in &table.rules {
+            for p in &rule.strong {
+                roles.push(PatternRole::Strong(rule.intent, p.index));
+                pattern_sources.push(p.as_str().to_string());
+            }
+            for p in &rule.weak {
+                roles.push(PatternRole::Weak(rule.intent, p.index));
+                pattern_sources.push(p.as_str().to_string());
+            }
+            for p in &rule.exclude {
+                roles.push(PatternRole::Exclude(rule.intent, p.index));
+                pattern_sources.push(p.as_str().to_string());
+            }
+        }
+        for p in &table.scope.context {
+            roles.push(PatternRole::Context);
+            pattern_sources.push(p.as_str().to_string());
+        }
+        // Each pattern compiled on its own during validation, so the set
+        // compiles too; an empty set is the fallback for the impossible case.
+        let patterns = RegexSet::new(&pattern_sources).unwrap_or_else(|_| RegexSet::empty());
+        let subject_slots: Vec<Regex> = table.scope.subject_slots.iter().map(|p| p.regex.clone()).collect();
+        let subject_slot_set =
+            RegexSet::new(subject_slots.iter().map(Regex::as_str)).unwrap_or_else(|_| RegexSet::empty());
+
+        let normal_phrase = |phrase: &str| normalizer.normalize(phrase).text();
+        let career_aliases: Vec<String> = knowledge.occupation.aliases.iter().map(|a| normal_phrase(a)).collect();
+        let alternatives: Vec<(String, Vec<String>)> = knowledge
+            .occupation
+            .alternatives
+            .iter()
+            .map(|alt| (alt.title.clone(), alt.aliases.iter().map(|a| normal_phrase(a)).collect()))
+            .collect();
+
+        let mut keywords = Vec::new();
+        let mut topical: HashSet<String> = HashSet::new();
+        for rule in &table.rules {
+            let strong: HashSet<String> = rule.keywords.iter().cloned().collect();
+            let weak: HashSet<String> = rule.weak_keywords.iter().cloned().collect();
+            topical.extend(strong.iter().cloned());
+            topical.extend(weak.iter().cloned());
+            keywords.push((rule.intent, strong, weak));
+        }
+        // Words written in the context patterns are career nouns ("job",
+        // "field", "profession"); they count as topical like the keywords.
+        let context_words: Vec<String> = table
+            .scope
+            .context
+            .iter()
+            .flat_map(|p| literal_words(p.as_str()))
+            .filter(|w| !table.lexicon.function_words.contains(w))
+            .collect();
+        topical.extend(context_words.iter().cloned());
+        let phrase_words = |phrases: &[String]| -> Vec<String> {
+            phrases.iter().flat_map(|p| p.split_whitespace().map(str::to_string)).collect()
+        };
+        let alias_words = phrase_words(&career_aliases);
+        let alternative_words: Vec<String> =
+            alternatives.iter().flat_map(|(_, aliases)| phrase_words(aliases)).collect();
+        topical.extend(alias_words.iter().cloned());
+        topical.extend(alternative_words.iter().cloned());
+        let pattern_words: Vec<String> = pattern_sources.iter().flat_map(|p| literal_words(p)).collect();
+        let occupation_words = phrase_words(&table.scope.other_occupations);
+        let replacement_words: Vec<String> =
+            table.lexicon.replacements.iter().flat_map(|(_, to)| to.split_whitespace().map(str::to_string)).collect();
+
+        let mut known: HashSet<String> = HashSet::new();
+        known.extend(table.lexicon.function_words.iter().cloned());
+        known.extend(table.lexicon.not_typos.iter().cloned());
+        known.extend(table.scope.own_subject_words.iter().cloned());
+        known.extend(topical.iter().cloned());
+        known.extend(pattern_words);
+        known.extend(occupation_words.iter().cloned());
+        known.extend(replacement_words);
+
+        let typo_index = KeywordIndex::new(
+            topical.iter().chain(occupation_words.iter()).map(String::as_str),
+        );
+        Engine {
+            normalizer,
+            patterns,
+            roles,
+            pattern_sources,
+            subject_slots,
+            subject_slot_set,
+            known,
+            topical,
+            function_words: table.lexicon.function_words.iter().cloned().collect(),
+            clause_breaks: table.lexicon.clause_breaks.iter().cloned().collect(),
+            typo_index,
+            keywords,
+            career_aliases,
+            alternatives,
+            own_subject_words: table.scope.own_subject_words.iter().cloned().collect(),
+            other_occupations: table.scope.other_occupations.clone(),
+            occupation_exceptions: table.scope.occupation_exceptions.clone(),
+            terse_words: table.scope.terse_words,
+        }
+    }
+
+    /// Which intents `message` asks about.
+    pub fn classify(&self, message: &str) -> Classification {
+        let normalized = self.normalizer.normalize(message);
+        let mut clauses: Vec<Vec<Word>> = vec![Vec::new()];
+        for token in &normalized.tokens {
+            match token {
+                Token::Break => clauses.push(Vec::new()),
+                Token::Word(word) if self.clause_breaks.contains(word) => clauses.push(Vec::new()),
+                Token::Word(word) => {
+                    if let Some(last) = clauses.last_mut() {
+                        last.push(self.correct(word));
+                    }
+                }
+            }
+        }
+        clauses.retain(|clause| !clause.is_empty());
+        let clause_texts: Vec<String> = clauses.iter().map(|c| ascii_text(c)).collect();
+        let full_text = clause_texts.join(" ");
+        let mut result = Classification {
+            intents: Vec::new(),
+            is_empty_message: normalized.is_empty(),
+            clauses: clause_texts.clone(),
+            career_context: false,
+            subject: Subject::ThisCareer,
+            evidence: Vec::new(),
+            scores: Vec::new(),
+            suggestions: Vec::new(),
+        };
+        if result.is_empty_message {
+            return result;
+        }
+
+        let matches: Vec<Vec<usize>> = clause_texts
+            .iter()
+            .map(|text| self.patterns.matches(text).into_iter().collect())
+            .collect();
+        result.career_context = contains_phrase(&full_text, &self.career_aliases)
+            || matches.iter().flatten().any(|&i| matches!(self.roles[i], PatternRole::Context));
+        result.subject = self.subject(&clause_texts, &full_text);
+
+        // Score every intent in every clause. An exclude pattern anywhere in
+        // the message vetoes its intent everywhere: "what must I pay, at a
+        // minimum, on my bill" is about a bill in every clause.
+        let mut per_clause = vec![[0.0f32; Intent::ALL.len()]; clauses.len()];
+        let mut excluded = [false; Intent::ALL.len()];
+        for (clause_index, (clause, matched)) in clauses.iter().zip(&matches).enumerate() {
+            let terse = self.is_terse(clause);
+            let bonus = if result.career_context || terse { CONTEXT_BONUS } else { 0.0 };
+            for (intent_index, &intent) in Intent::ALL.iter().enumerate() {
+                let clause_evidence = self.evidence_for(intent, clause_index, clause, matched);
+                if clause_evidence.iter().any(|e| matches!(e.rule, Rule::Excluded { .. })) {
+                    excluded[intent_index] = true;
+                }
+                let strong = clause_evidence.iter().any(|e| e.score >= STRONG);
+                let weak = clause_evidence.iter().any(|e| e.score > 0.0 && e.score < STRONG);
+                per_clause[clause_index][intent_index] = if strong {
+                    STRONG
+                } else if weak {
+                    WEAK + bonus
+                } else {
+                    0.0
+                };
+                result.evidence.extend(clause_evidence);
+            }
+        }
+        for scores in &mut per_clause {
+            for (score, vetoed) in scores.iter_mut().zip(excluded) {
+                if vetoed {
+                    *score = 0.0;
+                }
+            }
+            // A clause with strong evidence for one intent is about that
+            // intent; weak cues beside it ("employers" in "what
+            // certifications do employers want") are incidental.
+            if scores.iter().any(|&s| s >= STRONG) {
+                for score in scores.iter_mut().filter(|s| **s < STRONG) {
+                    *score = score.min(WEAK);
+                }
+            }
+        }
+        let best: Vec<f32> = (0..Intent::ALL.len())
+            .map(|i| per_clause.iter().map(|scores| scores[i]).fold(0.0, f32::max))
+            .collect();
+        result.scores = Intent::ALL
+            .iter()
+            .zip(&best)
+            .filter(|&(_, &score)| score > 0.0)
+            .map(|(&intent, &score)| (intent, score))
+            .collect();
+        let mut intents: Vec<Intent> = result
+            .scores
+            .iter()
+            .filter(|&&(_, score)| score >= THRESHOLD)
+            .map(|&(intent, _)| intent)
+            .collect();
+        // Small talk only when the whole message was understood: "help, I
+        // lost my phone" is not a request for the bot's help text.
+        let every_clause_understood = per_clause.iter().all(|scores| scores.iter().any(|&s| s >= THRESHOLD));
+        if !every_clause_understood {
+            intents.retain(|intent| intent.is_topic());
+        }
+
+        match &result.subject {
+            Subject::Other(_) => intents.clear(),
+            Subject::Alternative(_) => {
+                // Only the related-careers answer speaks about another career.
+                if intents.iter().any(|i| i.is_topic()) {
+                    intents = vec![Intent::Alternatives];
+                }
+            }
+            Subject::ThisCareer => {}
+        }
+        if intents.iter().any(|i| i.is_topic()) {
+            intents.retain(|i| i.is_topic());
+        }
+        if intents.is_empty() && !matches!(result.subject, Subject::Other(_)) {
+            result.suggestions = result
+                .scores
+                .iter()
+                .filter(|(intent, score)| intent.is_topic() && *score >= WEAK)
+                .map(|&(intent, _)| intent)
+                .collect();
+        }
+        result.intents = intents;
+        result
+    }
+
+    /// The word as the matcher should read it: known words as typed, others
+    /// with emphasis removed or a typo corrected when that gives a known word.
+    fn correct(&self, word: &str) -> Word {
+        if self.known.contains(word) || word.chars().any(|c| c.is_ascii_digit()) {
+            return Word {
+                text: word.to_string(),
+                typed: None,
+            };
+        }
+        let single = collapse_runs(word, 1);
+        if single != word && self.known.contains(&single) {
+            return Word {
+                text: single,
+                typed: None,
+            };
+        }
+        match self.typo_index.correct(word) {
+            Some(correction) => Word {
+                text: correction.target,
+                typed: Some((word.to_string(), correction.distance)),
+            },
+            None => Word {
+                text: word.to_string(),
+                typed: None,
+            },
+        }
+    }
+
+    fn is_terse(&self, clause: &[Word]) -> bool {
+        let content: Vec<&Word> = clause.iter().filter(|w| !self.function_words.contains(&w.text)).collect();
+        !content.is_empty()
+            && content.len() <= self.terse_words
+            && content.iter().all(|w| self.topical.contains(&w.text))
+    }
+
+    fn evidence_for(&self, intent: Intent, clause_index: usize, clause: &[Word], matched: &[usize]) -> Vec<Evidence> {
+        let mut found = Vec::new();
+        let mut push = |rule: Rule, score: f32| {
+            found.push(Evidence {
+                intent,
+                clause: clause_index,
+                rule,
+                score,
+            })
+        };
+        for &i in matched {
+            let pattern = || self.pattern_sources[i].clone();
+            match self.roles[i] {
+                PatternRole::Strong(owner, index) if owner == intent => {
+                    push(Rule::StrongPattern { index, pattern: pattern() }, STRONG)
+                }
+                PatternRole::Weak(owner, index) if owner == intent => {
+                    push(Rule::WeakPattern { index, pattern: pattern() }, WEAK)
+                }
+                PatternRole::Exclude(owner, index) if owner == intent => {
+                    push(Rule::Excluded { index, pattern: pattern() }, 0.0)
+                }
+                _ => {}
+            }
+        }
+        if let Some((_, strong, weak)) = self.keywords.iter().find(|(owner, _, _)| *owner == intent) {
+            for word in clause {
+                match (&word.typed, strong.contains(&word.text), weak.contains(&word.text)) {
+                    (None, true, _) => push(Rule::Keyword(word.text.clone()), STRONG),
+                    (None, false, true) => push(Rule::WeakKeyword(word.text.clone()), WEAK),
+                    (Some((typed, distance)), true, _) | (Some((typed, distance)), false, true) => push(
+                        Rule::TypoKeyword {
+                            typed: typed.clone(),
+                            keyword: word.text.clone(),
+                            distance: *distance,
+                        },
+                        WEAK,
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        found
+    }
+
+    /// Whom the message is about: another occupation named as a subject, a
+    /// related career, or this one.
+    fn subject(&self, clauses: &[String], full_text: &str) -> Subject {
+        for clause in clauses {
+            for slot in self.subject_slot_set.matches(clause).into_iter() {
+                let Some(who) = self.subject_slots[slot].captures(clause).and_then(|c| c.name("who")) else {
+                    continue;
+                };
+                match self.classify_who(who.as_str()) {
+                    Subject::ThisCareer => {}
+                    other => return other,
+                }
+            }
+        }
+        if let Some(name) = self.alternative_in(full_text) {
+            return Subject::Alternative(name);
+        }
+        if let Some(occupation) = self.occupation_in(full_text) {
+            if !contains_phrase(full_text, &self.career_aliases) {
+                return Subject::Other(occupation);
+            }
+        }
+        Subject::ThisCareer
+    }
+
+    fn classify_who(&self, who: &str) -> Subject {
+        if contains_phrase(who, &self.career_aliases) {
+            return Subject::ThisCareer;
+        }
+        if let Some(name) = self.alternative_in(who) {
+            return Subject::Alternative(name);
+        }
+        if let Some(occupation) = self.occupation_in(who) {
+            return Subject::Other(occupation);
+        }
+        let own = |w: &str| {
+            self.own_subject_words.contains(w)
+                || self.own_subject_words.contains(singular(w))
+                || self.topical.contains(w)
+                || self.function_words.contains(w)
+        };
+        if who.split_whitespace().all(own) {
+            Subject::ThisCareer
+        } else {
+            Subject::Other(who.to_string())
+        }
+    }
+
+    fn alternative_in(&self, text: &str) -> Option<String> {
+        self.alternatives
+            .iter()
+            .find(|(_, aliases)| contains_phrase(text, aliases) || contains_phrase(&singular_text(text), aliases))
+            .map(|(title, _)| title.clone())
+    }
+
+    fn occupation_in(&self, text: &str) -> Option<String> {
+        let singular = singular_text(text);
+        let mut masked = format!(" {singular} ");
+        for exception in &self.occupation_exceptions {
+            let needle = format!(" {} ", singular_text(exception));
+            masked = masked.replace(&needle, " _ ");
+        }
+        self.other_occupations
+            .iter()
+            .find(|occupation| masked.contains(&format!(" {occupation} ")))
+            .cloned()
+    }
+}
+
+/// The clause as the patterns read it: words joined by single spaces, with
+/// words outside ASCII replaced by `_` (no pattern is written for them, and
+/// an ASCII haystack keeps the regex engine on its fast path).
+fn ascii_text(clause: &[Word]) -> String {
+    let mut text = String::new();
+    for (i, word) in clause.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        if word.text.is_ascii() {
+            text.push_str(&word.text);
+        } else {
+            text.push('_');
+        }
+    }
+    text
+}
+
+/// True when one of `phrases` occurs in `text` on word boundaries.
+fn contains_phrase(text: &str, phrases: &[String]) -> bool {
+    let padded = format!(" {text} ");
+    phrases.iter().any(|p| !p.is_empty() && padded.contains(&format!(" {p} ")))
+}
+
+/// A crude singular: enough to match "nurses" to "nurse".
+fn singular(word: &str) -> &str {
+    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+fn singular_text(text: &str) -> String {
+    text.split_whitespace().map(singular).collect::<Vec<_>>().join(" ")
+}
+
+/// Lower-case words of three or more letters written literally in a
+/// pattern: the vocabulary a typo may be corrected towards.
+fn literal_words(pattern: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if escaped {
+            // `\b`, `\d`...: the letter after a backslash is not a word.
+            escaped = false;
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if c == '\\' {
+            escaped = true;
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        } else if c.is_ascii_lowercase() {
+            current.push(c);
+        } else if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words.retain(|w| w.len() >= 3);
+    words
+}

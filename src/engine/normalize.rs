@@ -1,0 +1,245 @@
+//! Message normalisation: from what a student typed in Discord to the words
+//! the matcher reads.
+//!
+//! Removes Discord markup (mentions, custom emoji, timestamps, links,
+//! markdown), invisible and combining characters, case and punctuation;
+//! maps emoji and slang to words; collapses letters repeated for emphasis.
+//! Sentence punctuation becomes a clause break. Pure: no I/O.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use crate::knowledge::model::Lexicon;
+
+/// A normalised message: words, with the clause breaks between them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    pub tokens: Vec<Token>,
+}
+
+/// One unit of a normalised message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Token {
+    /// A word, lower-case, no punctuation.
+    Word(String),
+    /// Sentence punctuation or a line break: a new clause starts here.
+    Break,
+}
+
+impl Normalized {
+    /// The words alone.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().filter_map(|token| match token {
+            Token::Word(word) => Some(word.as_str()),
+            Token::Break => None,
+        })
+    }
+
+    /// True when nothing readable is left (only markup, mentions, emoji).
+    pub fn is_empty(&self) -> bool {
+        self.words().next().is_none()
+    }
+
+    /// The words joined by single spaces.
+    pub fn text(&self) -> String {
+        self.words().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Turns raw messages into [`Normalized`] ones. Build once; regexes are
+/// compiled here.
+#[derive(Debug)]
+pub struct Normalizer {
+    custom_emoji: Regex,
+    discord_tokens: Regex,
+    masked_link: Regex,
+    url: Regex,
+    emoji: Vec<(String, String)>,
+    replacements: HashMap<String, Vec<String>>,
+}
+
+/// Longest message read, in bytes: Discord allows 4,000 characters; anything
+/// past this (pasted logs) cannot change what a student asked.
+const MAX_INPUT_BYTES: usize = 16 * 1024;
+
+impl Normalizer {
+    pub fn new(lexicon: &Lexicon) -> Normalizer {
+        let replacements = lexicon
+            .replacements
+            .iter()
+            .map(|(from, to)| (from.clone(), to.split_whitespace().map(str::to_string).collect()))
+            .collect();
+        Normalizer {
+            // These patterns are fixed and tested; a failure is a programming error.
+            custom_emoji: Regex::new(r"<a?:([A-Za-z0-9_]{1,32}):\d{1,20}>").expect("valid regex"),
+            discord_tokens: Regex::new(
+                r"<(?:@[!&]?\d{1,20}|#\d{1,20}|/[^<>:]{1,100}:\d{1,20}|t:-?\d{1,20}(?::[tTdDfFR])?|id:[a-z]{1,20})>|@(?:everyone|here)\b",
+            )
+            .expect("valid regex"),
+            masked_link: Regex::new(r"\[([^\]\n]{0,256})\]\(<?[^)\s]{0,2048}>?\)").expect("valid regex"),
+            url: Regex::new(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+").expect("valid regex"),
+            emoji: lexicon.emoji.clone(),
+            replacements,
+        }
+    }
+
+    /// Normalises one message.
+    pub fn normalize(&self, raw: &str) -> Normalized {
+        let raw = truncate(raw, MAX_INPUT_BYTES);
+        let text = self.custom_emoji.replace_all(raw, " $1 ");
+        let text = self.discord_tokens.replace_all(&text, " ");
+        let text = self.masked_link.replace_all(&text, " $1 ");
+        let text = self.url.replace_all(&text, " ");
+        let mut text = text.into_owned();
+        if !text.is_ascii() {
+            for (emoji, words) in &self.emoji {
+                if text.contains(emoji.as_str()) {
+                    text = text.replace(emoji.as_str(), &format!(" {words} "));
+                }
+            }
+        }
+        let mut tokens = Vec::new();
+        for piece in split_pieces(&text) {
+            match piece {
+                Piece::Break => push_break(&mut tokens),
+                Piece::Word(word) => {
+                    let word = collapse_runs(&word, 2);
+                    match self.replacements.get(&word) {
+                        Some(words) => tokens.extend(words.iter().map(|w| {
+                            if w == "?" {
+                                Token::Break
+                            } else {
+                                Token::Word(w.clone())
+                            }
+                        })),
+                        None => tokens.push(Token::Word(word)),
+                    }
+                }
+            }
+        }
+        Normalized { tokens }
+    }
+}
+
+fn push_break(tokens: &mut Vec<Token>) {
+    if !matches!(tokens.last(), None | Some(Token::Break)) {
+        tokens.push(Token::Break);
+    }
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+enum Piece {
+    Word(String),
+    Break,
+}
+
+/// Splits cleaned text into words and breaks, folding case and dropping
+/// invisible characters.
+fn split_pieces(text: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut word = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let flush = |word: &mut String, pieces: &mut Vec<Piece>| {
+        if !word.is_empty() {
+            pieces.push(Piece::Word(std::mem::take(word)));
+        }
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        let prev_alnum = i > 0 && chars[i - 1].is_alphanumeric();
+        let next_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        match c {
+            // Apostrophes inside a word join it: "what's" → "whats".
+            '\'' | '’' | 'ʼ' | '‘' | '`' if prev_alnum && next_alnum => {}
+            // "3.5" and "40,000" stay one figure.
+            '.' | ',' if prev_alnum && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit) => {}
+            '?' | '!' | '.' | ';' | ':' | '\n' | '\r' | '¿' | '¡' | '…' | ',' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Break);
+            }
+            '$' | '€' | '£' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Word("$".to_string()));
+            }
+            '&' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Word("and".to_string()));
+            }
+            _ => flush(&mut word, &mut pieces),
+        }
+    }
+    flush(&mut word, &mut pieces);
+    pieces
+}
+
+/// Zero-width, bidirectional and other format characters, and combining
+/// marks (the stacked accents of "zalgo" text): invisible, so dropped.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0000}'..='\u{0008}'
+        | '\u{000B}'..='\u{000C}'
+        | '\u{000E}'..='\u{001F}'
+        | '\u{007F}'..='\u{009F}'
+        | '\u{00AD}'
+        | '\u{0300}'..='\u{036F}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{FEFF}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Shortens every run of one letter to at most `keep` letters:
+/// "sooooo" → "soo" with `keep` 2.
+pub fn collapse_runs(word: &str, keep: usize) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = None;
+    let mut run = 0;
+    for c in word.chars() {
+        if Some(c) == last {
+            run += 1;
+        } else {
+            last = Some(c);
+            run = 1;
+        }
+        if run <= keep {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_keeps_up_to_the_limit() {
+        assert_eq!(collapse_runs("heyyyyy", 2), "heyy");
+        assert_eq!(collapse_runs("heyyyyy", 1), "hey");
+        assert_eq!(collapse_runs("book", 2), "book");
+    }
+}

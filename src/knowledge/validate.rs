@@ -1,0 +1,359 @@
+//! Raw structs → validated model. Collects every problem instead of stopping
+//! at the first, so a counselor editing the files sees them all at once.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use super::model::*;
+use super::raw::*;
+use super::{line_column, Knowledge, KnowledgeError, KnowledgeFiles, Problem, SourceFile};
+use crate::intent::Intent;
+
+/// Collects problems for one file.
+struct Problems<'a> {
+    file: &'a SourceFile,
+    found: Vec<Problem>,
+}
+
+impl<'a> Problems<'a> {
+    fn new(file: &'a SourceFile) -> Problems<'a> {
+        Problems {
+            file,
+            found: Vec::new(),
+        }
+    }
+
+    fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = line_column(&self.file.text, span.start);
+        self.found.push(Problem {
+            file: self.file.name.clone(),
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    fn whole_file(&mut self, message: impl Into<String>) {
+        self.found.push(Problem {
+            file: self.file.name.clone(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+        });
+    }
+}
+
+fn parse<T: DeserializeOwned>(problems: &mut Problems<'_>) -> Option<T> {
+    match toml::from_str::<T>(&problems.file.text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let message = error.message().trim().to_string();
+            match error.span() {
+                Some(span) => problems.at(span, message),
+                None => problems.whole_file(message),
+            }
+            None
+        }
+    }
+}
+
+/// The `document` of every `[[sources]]` entry, read leniently so the files
+/// can be loaded before the occupation file is validated.
+pub(super) fn document_paths(occupation_text: &str) -> Vec<String> {
+    let Ok(table) = occupation_text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let Some(sources) = table.get("sources").and_then(|v| v.as_array()) else {
+        return Vec::new();
+    };
+    sources
+        .iter()
+        .filter_map(|source| source.get("document")?.as_str().map(str::to_string))
+        .collect()
+}
+
+pub(super) fn knowledge(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeError> {
+    let mut occupation_problems = Problems::new(&files.occupation);
+    let mut intent_problems = Problems::new(&files.intents);
+    let occupation = parse::<RawOccupation>(&mut occupation_problems)
+        .and_then(|raw| occupation(raw, files, &mut occupation_problems));
+    let intents = parse::<RawIntentTable>(&mut intent_problems)
+        .and_then(|raw| intent_table(raw, &mut intent_problems));
+    let mut problems = occupation_problems.found;
+    problems.extend(intent_problems.found);
+    match (occupation, intents) {
+        (Some(occupation), Some(intents)) if problems.is_empty() => {
+            Ok(Knowledge { occupation, intents })
+        }
+        _ => Err(KnowledgeError::Invalid(problems)),
+    }
+}
+
+fn occupation(
+    raw: RawOccupation,
+    files: &KnowledgeFiles,
+    problems: &mut Problems<'_>,
+) -> Option<Occupation> {
+    let before = problems.found.len();
+    let mut sources = Vec::new();
+    let mut seen = HashSet::new();
+    for source in raw.sources {
+        if !seen.insert(source.id.get_ref().clone()) {
+            problems.at(source.id.span(), format!("duplicate source id `{}`", source.id.get_ref()));
+        }
+        if files.document(source.document.get_ref()).is_none() {
+            problems.at(
+                source.document.span(),
+                format!("source document `{}` not found", source.document.get_ref()),
+            );
+        }
+        sources.push(Source {
+            id: source.id.into_inner(),
+            name: source.name,
+            short: source.short,
+            document: source.document.into_inner(),
+            note: source.note,
+        });
+    }
+    if sources.is_empty() {
+        problems.whole_file("at least one [[sources]] entry is needed");
+    }
+    let mut source_ref = |id: &Spanned<String>, problems: &mut Problems<'_>| -> SourceRef {
+        match sources.iter().position(|s| &s.id == id.get_ref()) {
+            Some(index) => SourceRef(index),
+            None => {
+                problems.at(id.span(), format!("unknown source `{}`", id.get_ref()));
+                SourceRef(0)
+            }
+        }
+    };
+
+    let mut aliases = Vec::new();
+    for alias in &raw.aliases {
+        let normal = alias.get_ref().trim().to_lowercase();
+        if normal.is_empty() {
+            problems.at(alias.span(), "empty alias");
+        } else {
+            aliases.push(normal);
+        }
+    }
+
+    let mut pay = Vec::new();
+    for figure in raw.pay {
+        let kind = PayKind::parse(figure.kind.get_ref()).unwrap_or_else(|| {
+            problems.at(
+                figure.kind.span(),
+                format!(
+                    "unknown pay kind `{}` (expected median, average or industry-average)",
+                    figure.kind.get_ref()
+                ),
+            );
+            PayKind::Average
+        });
+        let period = PayPeriod::parse(figure.period.get_ref()).unwrap_or_else(|| {
+            problems.at(
+                figure.period.span(),
+                format!("unknown pay period `{}` (expected year or hour)", figure.period.get_ref()),
+            );
+            PayPeriod::Year
+        });
+        pay.push(PayFigure {
+            label: figure.label,
+            kind,
+            scope: figure.scope,
+            amount: figure.amount,
+            period,
+            year: figure.year,
+            source: source_ref(&figure.source, problems),
+        });
+    }
+    if pay.is_empty() {
+        problems.whole_file("at least one [[pay]] figure is needed");
+    }
+
+    let certification = Certification {
+        required: raw.certification.required,
+        summary: raw.certification.summary,
+        credential_areas: raw.certification.credential_areas,
+        advice: raw.certification.advice,
+        source: source_ref(&raw.certification.source, problems),
+    };
+    let outlook = Outlook {
+        growth_percent: raw.outlook.growth_percent,
+        period_start: raw.outlook.period_start,
+        period_end: raw.outlook.period_end,
+        comparison: raw.outlook.comparison,
+        drivers: raw.outlook.drivers,
+        source: source_ref(&raw.outlook.source, problems),
+    };
+    if outlook.period_start >= outlook.period_end {
+        problems.whole_file("outlook period_start must come before period_end");
+    }
+    let alternatives = raw
+        .alternatives
+        .into_iter()
+        .map(|alt| Alternative {
+            aliases: alt.aliases.iter().map(|a| a.trim().to_lowercase()).collect(),
+            title: alt.title,
+            description: alt.description,
+            education: alt.education,
+        })
+        .collect();
+    let e = raw.education;
+    let occupation = Occupation {
+        id: raw.id,
+        title: raw.title,
+        aliases,
+        sources,
+        overview: Overview {
+            summary: raw.overview.summary,
+            highlights: raw.overview.highlights,
+        },
+        duties: Duties {
+            summary: raw.duties.summary,
+            tasks: raw.duties.tasks,
+            with_experience: raw.duties.with_experience,
+        },
+        workplace: Workplace {
+            summary: raw.workplace.summary,
+            settings: raw.workplace.settings,
+            environment: raw.workplace.environment,
+        },
+        education: Education {
+            typical_degree: e.typical_degree,
+            field_of_study: e.field_of_study,
+            length: e.length,
+            offered_by: e.offered_by,
+            online: e.online,
+            early_courses: e.early_courses,
+            later_courses: e.later_courses,
+            advanced: e.advanced,
+            advice: e.advice,
+        },
+        certification,
+        pay,
+        outlook,
+        alternatives,
+    };
+    (problems.found.len() == before).then_some(occupation)
+}
+
+fn compile(pattern: &Spanned<String>, index: usize, problems: &mut Problems<'_>) -> Option<Pattern> {
+    match Regex::new(pattern.get_ref()) {
+        Ok(regex) => Some(Pattern { regex, index }),
+        Err(error) => {
+            // The regex crate's message spans several lines; keep its last,
+            // which says what is wrong.
+            let reason = error.to_string();
+            let reason = reason.lines().last().unwrap_or("invalid").trim().to_string();
+            problems.at(pattern.span(), format!("invalid regex `{}`: {reason}", pattern.get_ref()));
+            None
+        }
+    }
+}
+
+fn compile_all(patterns: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec<Pattern> {
+    patterns
+        .iter()
+        .enumerate()
+        .filter_map(|(index, pattern)| compile(pattern, index, problems))
+        .collect()
+}
+
+fn words(
+    list: &[Spanned<String>],
+    problems: &mut Problems<'_>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in list {
+        let text = word.get_ref();
+        if text.is_empty() || !text.chars().all(|c| c.is_lowercase() || c.is_ascii_digit()) {
+            problems.at(
+                word.span(),
+                format!("keyword `{text}` must be one lower-case word"),
+            );
+        } else {
+            out.push(text.clone());
+        }
+    }
+    out
+}
+
+fn lower(list: Vec<String>) -> Vec<String> {
+    list.into_iter().map(|w| w.trim().to_lowercase()).collect()
+}
+
+fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<IntentTable> {
+    let before = problems.found.len();
+    let context = compile_all(&raw.scope.context, problems);
+    let subject_slots = compile_all(&raw.scope.subject_slots, problems);
+    for (pattern, spanned) in subject_slots.iter().zip(&raw.scope.subject_slots) {
+        if !pattern.regex.capture_names().any(|name| name == Some("who")) {
+            problems.at(spanned.span(), "a subject slot needs a `(?P<who>...)` group");
+        }
+    }
+    let scope = Scope {
+        context,
+        subject_slots,
+        own_subject_words: lower(raw.scope.own_subject_words),
+        other_occupations: lower(raw.scope.other_occupations),
+        occupation_exceptions: lower(raw.scope.occupation_exceptions),
+        terse_words: raw.scope.terse_words,
+    };
+    let lexicon = Lexicon {
+        replacements: raw
+            .lexicon
+            .replacements
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+            .collect(),
+        emoji: raw.lexicon.emoji.into_iter().collect(),
+        function_words: lower(raw.lexicon.function_words),
+        not_typos: lower(raw.lexicon.not_typos),
+        clause_breaks: lower(raw.lexicon.clause_breaks),
+    };
+
+    let mut rules: Vec<IntentRule> = Vec::new();
+    for rule in raw.intents {
+        let Some(intent) = Intent::from_name(rule.name.get_ref()) else {
+            let known: Vec<_> = Intent::ALL.iter().map(|i| i.name()).collect();
+            problems.at(
+                rule.name.span(),
+                format!("unknown intent `{}` (known: {})", rule.name.get_ref(), known.join(", ")),
+            );
+            continue;
+        };
+        if rules.iter().any(|r| r.intent == intent) {
+            problems.at(rule.name.span(), format!("intent `{intent}` is defined twice"));
+            continue;
+        }
+        let compiled = IntentRule {
+            intent,
+            summary: rule.summary,
+            strong: compile_all(&rule.strong, problems),
+            weak: compile_all(&rule.weak, problems),
+            exclude: compile_all(&rule.exclude, problems),
+            keywords: words(&rule.keywords, problems),
+            weak_keywords: words(&rule.weak_keywords, problems),
+        };
+        if compiled.strong.is_empty() && compiled.keywords.is_empty() && rule.strong.is_empty() && rule.keywords.is_empty() {
+            problems.at(rule.name.span(), format!("intent `{intent}` has no strong pattern or keyword, so it can never be matched"));
+        }
+        rules.push(compiled);
+    }
+    for intent in Intent::ALL {
+        if !rules.iter().any(|r| r.intent == intent) {
+            problems.whole_file(format!("intent `{intent}` has no [[intent]] entry"));
+        }
+    }
+    rules.sort_by_key(|rule| rule.intent);
+    (problems.found.len() == before).then_some(IntentTable {
+        lexicon,
+        scope,
+        rules,
+    })
+}

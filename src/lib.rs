@@ -1,0 +1,28 @@
+//! career-bot answers students' questions about one career, the Health
+//! Information Technology Specialist, from a structured knowledge file.
+//!
+//! The layers, from the bottom up:
+//!
+//! - [`intent`]: the intents, named once.
+//! - [`knowledge`]: the data model, loading and validation of `knowledge/`.
+//! - [`engine`]: normalise and match a message against the intent table.
+//!   Pure: no I/O, no async.
+//! - [`answer`]: compose front-end-neutral answers from the knowledge.
+//! - [`bot`]: the one entry point front ends use: message in, reply out.
+//! - [`eval`]: score labelled question files.
+//! - Front ends: [`terminal`] (the chat) and [`discord`].
+//! - [`config`]: the Discord bot's configuration file.
+
+pub mod answer;
+pub mod bot;
+pub mod config;
+pub mod discord;
+pub mod engine;
+pub mod eval;
+pub mod intent;
+pub mod knowledge;
+pub mod terminal;
+
+pub use answer::{Answer, Field, Reply, ReplyKind};
+pub use bot::CareerBot;
+pub use intent::Intent;

@@ -1,0 +1,212 @@
+//! The `career-bot` binary: parses the command line, runs one command,
+//! prints an error once and exits with its code. Everything else lives in the
+//! library; `anyhow` is used only here.
+
+mod flags;
+
+use std::io::{BufRead, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+
+use career_bot::answer::text::render_reply;
+use career_bot::eval::{self, Labels};
+use career_bot::knowledge::{provenance, Knowledge};
+use career_bot::{terminal, CareerBot, Intent};
+use flags::hiargs::{HiCommand, KnowledgeSource};
+use flags::lowargs::LowArgs;
+
+/// Exit code for bad input or files.
+const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for a check or threshold that was not met.
+const EXIT_FAILED: u8 = 1;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("career-bot: error: {error:#}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let low = LowArgs::parse();
+    match HiCommand::from_low(low)? {
+        HiCommand::Chat { bot } => chat(&bot),
+        HiCommand::Ask { bot, question, json, explain } => ask(&bot, &question, json, explain),
+        HiCommand::Classify { bot } => classify(&bot),
+        HiCommand::Eval { bot, file, text, min_accuracy, max_misses } => {
+            evaluate(&bot, &file.display().to_string(), &text, min_accuracy, max_misses)
+        }
+        HiCommand::KnowledgeCheck { source } => knowledge_check(&source),
+        HiCommand::Run { config, knowledge } => run_discord(&config, &knowledge),
+    }
+}
+
+fn chat(bot: &CareerBot) -> anyhow::Result<ExitCode> {
+    if std::io::stdin().is_terminal() {
+        terminal::interactive(bot)?;
+    } else {
+        let stdin = std::io::stdin().lock();
+        let stdout = std::io::stdout().lock();
+        terminal::batch(bot, stdin, stdout)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Result<ExitCode> {
+    let classification = bot.classify(question);
+    let reply = bot.reply_to(&classification);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let intents: Vec<&str> = reply.intents.iter().map(|i| i.name()).collect();
+        let mut object = serde_json::json!({
+            "text": question,
+            "intents": intents,
+            "kind": format!("{:?}", reply.kind).to_lowercase(),
+            "answer": render_reply(&reply),
+        });
+        if explain {
+            object["explain"] = serde_json::Value::String(classification.explain());
+        }
+        writeln!(out, "{object}")?;
+    } else {
+        if explain {
+            writeln!(out, "{}\n", classification.explain())?;
+        }
+        writeln!(out, "{}", render_reply(&reply))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn classify(bot: &CareerBot) -> anyhow::Result<ExitCode> {
+    let stdin = std::io::stdin().lock();
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut line = Vec::new();
+    let mut reader = std::io::BufReader::new(stdin);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        // Invalid UTF-8 is read lossily rather than rejected: one bad line in
+        // a large file should not stop the run.
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        let intents = bot.classify(text).intents;
+        write_classified(&mut out, text, &intents)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_classified(out: &mut impl Write, text: &str, intents: &[Intent]) -> std::io::Result<()> {
+    out.write_all(b"{\"text\":")?;
+    serde_json::to_writer(&mut *out, text)?;
+    out.write_all(b",\"intents\":[")?;
+    for (i, intent) in intents.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        write!(out, "\"{}\"", intent.name())?;
+    }
+    out.write_all(b"]}\n")
+}
+
+fn evaluate(
+    bot: &CareerBot,
+    name: &str,
+    text: &str,
+    min_accuracy: Option<f64>,
+    max_misses: usize,
+) -> anyhow::Result<ExitCode> {
+    let cases = eval::parse(text).with_context(|| format!("in {name}"))?;
+    let report = eval::score(&cases, |question| bot.classify(question).intents);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{name}: {} questions", report.total)?;
+    writeln!(out, "intent         precision  recall   support")?;
+    for (intent, counts) in &report.per_intent {
+        let support = counts.true_positives + counts.false_negatives;
+        if support == 0 && counts.false_positives == 0 {
+            continue;
+        }
+        writeln!(
+            out,
+            "{:<14} {:>8.1}%  {:>6.1}%  {:>7}",
+            intent.name(),
+            counts.precision() * 100.0,
+            counts.recall() * 100.0,
+            support
+        )?;
+    }
+    if !report.misses.is_empty() {
+        writeln!(out, "misses ({}):", report.misses.len())?;
+        for miss in report.misses.iter().take(max_misses) {
+            let expected: Vec<String> = miss.case.acceptable.iter().map(|s| Labels(s).to_string()).collect();
+            writeln!(
+                out,
+                "  line {}: {:?} expected {} got {}",
+                miss.case.line,
+                miss.case.text,
+                expected.join("|"),
+                Labels(&miss.predicted)
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "false career answers: {} of {} none-only questions ({:.2}%)",
+        report.false_career_answers,
+        report.none_only,
+        report.false_answer_rate() * 100.0
+    )?;
+    writeln!(out, "exact-set accuracy: {}/{} = {:.2}%", report.correct, report.total, report.accuracy() * 100.0)?;
+    if let Some(min) = min_accuracy {
+        if report.accuracy() < min {
+            writeln!(out, "below --min-accuracy {min}")?;
+            return Ok(ExitCode::from(EXIT_FAILED));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
+    let files = source.files()?;
+    let knowledge = Knowledge::from_files(&files)?;
+    let bot = CareerBot::new(knowledge);
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for src in &bot.knowledge().occupation.sources {
+        let Some(document) = files.document(&src.document) else {
+            continue;
+        };
+        let report = provenance::check(&files.occupation.text, &document.text);
+        writeln!(out, "{}: {} figures checked against {}", files.occupation.name, report.checked, src.document)?;
+        for untraced in &report.untraced {
+            failed = true;
+            writeln!(out, "  not in the source: {} at {}", untraced.figure, untraced.path)?;
+        }
+    }
+    for intent in Intent::ALL {
+        let answer = bot.answer(intent);
+        if answer.body.trim().is_empty() {
+            failed = true;
+            writeln!(out, "  intent {intent} has no answer")?;
+        }
+    }
+    if failed {
+        writeln!(out, "knowledge check failed")?;
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    }
+    writeln!(out, "knowledge check passed: {} intents answered, every figure traced", Intent::ALL.len())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_discord(config: &std::path::Path, knowledge: &KnowledgeSource) -> anyhow::Result<ExitCode> {
+    let _ = (config, knowledge, Arc::new(()));
+    anyhow::bail!("the Discord front end is not built into this binary yet")
+}

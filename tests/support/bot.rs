@@ -1,0 +1,332 @@
+//! Running the real `career-bot` binary: a config file in a temporary
+//! directory, `career-bot run --config FILE`, its output captured line by
+//! line into a [`Log`] that tests wait on, killed when dropped.
+
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
+
+use super::record::{Log, Summary, TimeoutError};
+use super::server::DiscordServer;
+
+/// The token the tests' bot uses (shaped like a real bot token: base64
+/// user id, timestamp, HMAC).
+pub const TOKEN: &str = "MTE4NzAwMDAwMDAwMDAwMDAwMA.GLoop0.bAcK-tEsT_t0kEn-0123456789abcdefghijkl";
+
+/// The path of the binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_career-bot"))
+}
+
+/// The bot's configuration file, field by field (see
+/// `config.example.toml`).
+#[derive(Clone, Debug)]
+pub struct BotConfig {
+    /// `discord.token` (`None`: the key is left out).
+    pub token: Option<String>,
+    /// The `DISCORD_TOKEN` environment variable (`None`: unset).
+    pub env_token: Option<String>,
+    /// `discord.guild_ids`.
+    pub guild_ids: Vec<String>,
+    /// `discord.proxy_url`.
+    pub proxy_url: Option<String>,
+    /// `answering.mentions`.
+    pub mentions: bool,
+    /// `answering.direct_messages`.
+    pub direct_messages: bool,
+    /// `answering.listen_channels`.
+    pub listen_channels: Vec<String>,
+    /// `answering.default_visibility`: `"private"` or `"public"`.
+    pub default_visibility: String,
+    /// `answering.counselor_role_ids`.
+    pub counselor_role_ids: Vec<String>,
+    /// `answering.cooldown_seconds`.
+    pub cooldown_seconds: u64,
+    /// `sharding.mode`.
+    pub sharding_mode: String,
+    /// `logging.filter`.
+    pub log_filter: String,
+    /// `RUST_LOG` for the process (`None`: unset, the config decides).
+    pub rust_log: Option<String>,
+    /// Raw TOML appended to the file.
+    pub extra: String,
+}
+
+impl BotConfig {
+    /// The configuration that points the bot at `server`, with the test
+    /// token, slash commands registered in the test guild, and the
+    /// documented defaults otherwise (cooldown off, so tests can ask
+    /// several questions as one person).
+    pub fn for_server(server: &DiscordServer) -> BotConfig {
+        BotConfig {
+            token: Some(TOKEN.to_string()),
+            env_token: None,
+            guild_ids: vec![server.world().guild_id.clone()],
+            proxy_url: Some(server.base_url()),
+            mentions: true,
+            direct_messages: true,
+            listen_channels: Vec::new(),
+            default_visibility: "private".to_string(),
+            counselor_role_ids: Vec::new(),
+            cooldown_seconds: 0,
+            sharding_mode: "auto".to_string(),
+            log_filter: "info".to_string(),
+            rust_log: None,
+            extra: String::new(),
+        }
+    }
+
+    /// The TOML text of the file.
+    pub fn to_toml(&self) -> String {
+        fn string(s: &str) -> String {
+            // A JSON string literal is a valid TOML basic string.
+            serde_json::to_string(s).expect("strings serialise")
+        }
+        fn ids(list: &[String]) -> String {
+            let items: Vec<String> = list.iter().map(|id| string(id)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        let mut toml = String::from("[discord]\n");
+        if let Some(token) = &self.token {
+            toml += &format!("token = {}\n", string(token));
+        }
+        toml += &format!("guild_ids = {}\n", ids(&self.guild_ids));
+        if let Some(proxy) = &self.proxy_url {
+            toml += &format!("proxy_url = {}\n", string(proxy));
+        }
+        toml += &format!(
+            "\n[answering]\nmentions = {}\ndirect_messages = {}\nlisten_channels = {}\n\
+             default_visibility = {}\ncounselor_role_ids = {}\ncooldown_seconds = {}\n",
+            self.mentions,
+            self.direct_messages,
+            ids(&self.listen_channels),
+            string(&self.default_visibility),
+            ids(&self.counselor_role_ids),
+            self.cooldown_seconds,
+        );
+        toml += &format!("\n[sharding]\nmode = {}\n", string(&self.sharding_mode));
+        toml += &format!("\n[logging]\nfilter = {}\n", string(&self.log_filter));
+        toml += &self.extra;
+        toml
+    }
+}
+
+/// Which stream a line came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// One line the bot printed (ANSI escapes removed).
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// Position in the output log.
+    pub index: usize,
+    /// The stream.
+    pub stream: Stream,
+    /// The text.
+    pub text: String,
+}
+
+impl Summary for Line {
+    fn summary(&self) -> String {
+        format!("{:?}: {}", self.stream, self.text)
+    }
+}
+
+/// Removes ANSI escape sequences (`ESC [ ... letter`).
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The running bot process.
+pub struct BotProcess {
+    child: Child,
+    output: Arc<Log<Line>>,
+    readers: Vec<JoinHandle<()>>,
+    /// Where its config file is.
+    pub config_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        if std::thread::panicking() {
+            eprintln!("---- career-bot output ----");
+            for line in self.output.snapshot() {
+                eprintln!("{}", line.summary());
+            }
+            eprintln!("---- end of career-bot output ----");
+        }
+    }
+}
+
+fn capture(
+    output: Arc<Log<Line>>,
+    stream: Stream,
+    pipe: impl AsyncRead + Unpin + Send + 'static,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(pipe).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let text = strip_ansi(&line);
+            output.push_with(|index| Line {
+                index,
+                stream,
+                text,
+            });
+        }
+    })
+}
+
+impl BotProcess {
+    /// Writes `config` to a temporary file and starts
+    /// `career-bot run --config FILE`.
+    pub fn spawn(config: &BotConfig) -> BotProcess {
+        let dir = tempfile::Builder::new()
+            .prefix("career-bot-test-")
+            .tempdir()
+            .expect("temporary directory");
+        let config_path = dir.path().join("career-bot.toml");
+        std::fs::write(&config_path, config.to_toml()).expect("write the config");
+        BotProcess::spawn_args(
+            dir,
+            config_path.clone(),
+            &["run", "--config", &config_path.to_string_lossy()],
+            config,
+        )
+    }
+
+    /// Starts the binary with arbitrary `args` (for CLI error cases); the
+    /// environment comes from `config`.
+    pub fn spawn_args(
+        dir: tempfile::TempDir,
+        config_path: PathBuf,
+        args: &[&str],
+        config: &BotConfig,
+    ) -> BotProcess {
+        let mut command = Command::new(binary());
+        command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("DISCORD_TOKEN")
+            .env_remove("RUST_LOG")
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "1")
+            .kill_on_drop(true);
+        if let Some(token) = &config.env_token {
+            command.env("DISCORD_TOKEN", token);
+        }
+        if let Some(filter) = &config.rust_log {
+            command.env("RUST_LOG", filter);
+        }
+        let mut child = command.spawn().expect("start career-bot");
+        let output = Arc::new(Log::default());
+        let readers = vec![
+            capture(
+                Arc::clone(&output),
+                Stream::Stdout,
+                child.stdout.take().expect("piped stdout"),
+            ),
+            capture(
+                Arc::clone(&output),
+                Stream::Stderr,
+                child.stderr.take().expect("piped stderr"),
+            ),
+        ];
+        BotProcess {
+            child,
+            output,
+            readers,
+            config_path,
+            _dir: dir,
+        }
+    }
+
+    /// The process id.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Every line printed so far.
+    pub fn output(&self) -> Vec<Line> {
+        self.output.snapshot()
+    }
+
+    /// Everything printed so far, one string.
+    pub fn output_text(&self) -> String {
+        let lines: Vec<String> = self.output().into_iter().map(|l| l.text).collect();
+        lines.join("\n")
+    }
+
+    /// Waits for a printed line containing `needle`.
+    pub async fn wait_for_output(
+        &self,
+        needle: &str,
+        timeout: Duration,
+    ) -> Result<Line, TimeoutError> {
+        let what = format!("output containing {needle:?}");
+        self.output
+            .wait_for(0, &what, |line| line.text.contains(needle), timeout)
+            .await
+    }
+
+    /// Waits for the process to exit, then for its output to be fully
+    /// read.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus, TimeoutError> {
+        let status = match tokio::time::timeout(timeout, self.child.wait()).await {
+            Ok(Ok(status)) => status,
+            _ => {
+                return Err(TimeoutError {
+                    waited_for: "career-bot to exit".to_string(),
+                    after: timeout,
+                    seen: self.output().iter().map(Summary::summary).collect(),
+                })
+            }
+        };
+        for reader in self.readers.drain(..) {
+            let _ = tokio::time::timeout(timeout, reader).await;
+        }
+        Ok(status)
+    }
+
+    /// Whether the process has exited (without waiting).
+    pub fn try_exit(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    /// Sends SIGTERM (Unix), for clean-shutdown tests.
+    pub fn terminate(&self) {
+        #[cfg(unix)]
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+        }
+    }
+}

@@ -1,0 +1,582 @@
+//! Discord's checks on what a bot sends, so the loopback server rejects
+//! what Discord would reject.
+//!
+//! Limits come from Discord's documentation: message content 2,000
+//! characters; 10 embeds; embed title 256, description 4,096, 25 fields,
+//! field name 256 and value 1,024 (both required), footer 2,048, author
+//! name 256, 6,000 characters in all embeds together; 5 action rows of up to
+//! 5 buttons, `custom_id` 1–100 and unique, label 80; `allowed_mentions`
+//! `parse` among `roles`, `users`, `everyone` and not combined with the
+//! matching id list; application command names (1–32, lowercase for slash
+//! commands and options), descriptions (1–100, empty for context menus),
+//! at most 25 options with required ones first. Violations get status 400
+//! with `{"code": 50035, "message": "Invalid Form Body", "errors": {...}}`,
+//! an empty message gets `50006 Cannot send an empty message`.
+
+use serde_json::{json, Map, Value};
+
+use super::super::payloads::{self, World};
+
+/// A Discord error response.
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    /// HTTP status.
+    pub status: u16,
+    /// JSON error body.
+    pub body: Value,
+}
+
+impl Rejection {
+    /// A JSON error `{"message", "code"}`.
+    pub fn new(status: u16, code: u64, message: &str) -> Rejection {
+        Rejection {
+            status,
+            body: json!({"message": message, "code": code}),
+        }
+    }
+}
+
+/// One invalid field: dotted path (`embeds.0.description`), error code,
+/// message.
+pub type FieldError = (String, &'static str, String);
+
+/// Discord's "Invalid Form Body" with nested `_errors`.
+pub fn form_error(errors: &[FieldError]) -> Rejection {
+    let mut root = Map::new();
+    for (path, code, message) in errors {
+        let mut node = &mut root;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            node = node
+                .entry(part.to_string())
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .expect("error tree nodes are objects");
+        }
+        let list = node.entry("_errors").or_insert_with(|| json!([]));
+        if let Some(list) = list.as_array_mut() {
+            list.push(json!({"code": code, "message": message}));
+        }
+    }
+    Rejection {
+        status: 400,
+        body: json!({"code": 50035, "errors": root, "message": "Invalid Form Body"}),
+    }
+}
+
+/// Where a message body is sent: flags allowed differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `POST /channels/{id}/messages`.
+    Channel,
+    /// An interaction response or follow-up (may be ephemeral).
+    Interaction,
+}
+
+fn chars(value: &Value) -> usize {
+    value.as_str().map_or(0, |s| s.chars().count())
+}
+
+fn max_len(errors: &mut Vec<FieldError>, path: &str, value: &Value, max: usize) {
+    if !value.is_null() && !value.is_string() {
+        errors.push((path.into(), "BASE_TYPE_STRING", "Must be a string.".into()));
+    } else if chars(value) > max {
+        errors.push((
+            path.into(),
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {max} or fewer in length."),
+        ));
+    }
+}
+
+fn required(errors: &mut Vec<FieldError>, path: &str, value: &Value, max: usize) {
+    if value.as_str().map_or(true, |s| s.trim().is_empty()) {
+        errors.push((
+            path.into(),
+            "BASE_TYPE_REQUIRED",
+            "This field is required".into(),
+        ));
+    } else {
+        max_len(errors, path, value, max);
+    }
+}
+
+/// Checks a message body (create, edit, interaction data). `partial`
+/// bodies (edits) may omit everything. Returns the rejection, if any.
+pub fn message_body(body: &Value, target: Target, partial: bool) -> Result<(), Rejection> {
+    let mut errors = Vec::new();
+    max_len(&mut errors, "content", &body["content"], 2000);
+
+    let embeds = body["embeds"].as_array().cloned().unwrap_or_default();
+    if embeds.len() > 10 {
+        errors.push((
+            "embeds".into(),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 10 or fewer in length.".into(),
+        ));
+    }
+    let mut total = 0;
+    for (i, embed) in embeds.iter().enumerate() {
+        let p = |field: &str| format!("embeds.{i}.{field}");
+        max_len(&mut errors, &p("title"), &embed["title"], 256);
+        max_len(&mut errors, &p("description"), &embed["description"], 4096);
+        total += chars(&embed["title"]) + chars(&embed["description"]);
+        let fields = embed["fields"].as_array().cloned().unwrap_or_default();
+        if fields.len() > 25 {
+            errors.push((
+                p("fields"),
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 25 or fewer in length.".into(),
+            ));
+        }
+        for (j, field) in fields.iter().enumerate() {
+            required(&mut errors, &p(&format!("fields.{j}.name")), &field["name"], 256);
+            required(&mut errors, &p(&format!("fields.{j}.value")), &field["value"], 1024);
+            total += chars(&field["name"]) + chars(&field["value"]);
+        }
+        if !embed["footer"].is_null() {
+            required(&mut errors, &p("footer.text"), &embed["footer"]["text"], 2048);
+            total += chars(&embed["footer"]["text"]);
+        }
+        if !embed["author"].is_null() {
+            required(&mut errors, &p("author.name"), &embed["author"]["name"], 256);
+            total += chars(&embed["author"]["name"]);
+        }
+        if let Some(color) = embed["color"].as_u64() {
+            if color > 0xFF_FFFF {
+                errors.push((
+                    p("color"),
+                    "NUMBER_TYPE_MAX",
+                    "int value should be less than or equal to 16777215.".into(),
+                ));
+            }
+        }
+    }
+    if total > 6000 {
+        errors.push((
+            "embeds".into(),
+            "MESSAGE_EMBEDS_TOO_LONG",
+            "Embed size exceeds maximum size of 6000".into(),
+        ));
+    }
+
+    check_components(&mut errors, &body["components"]);
+    check_allowed_mentions(&mut errors, &body["allowed_mentions"]);
+
+    if let Some(flags) = body["flags"].as_u64() {
+        let allowed = match target {
+            Target::Channel => 4 | 4096,
+            Target::Interaction => 4 | 64 | 4096,
+        };
+        if flags & !allowed != 0 {
+            errors.push((
+                "flags".into(),
+                "MESSAGE_FLAGS_INVALID",
+                format!("Invalid flags {flags} for this message."),
+            ));
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(form_error(&errors));
+    }
+    let has_content = body["content"].as_str().is_some_and(|c| !c.is_empty());
+    let has_embeds = !embeds.is_empty();
+    let has_components = body["components"].as_array().is_some_and(|c| !c.is_empty());
+    let has_stickers = body["sticker_ids"].as_array().is_some_and(|s| !s.is_empty());
+    if !partial && !(has_content || has_embeds || has_components || has_stickers) {
+        return Err(Rejection::new(400, 50006, "Cannot send an empty message"));
+    }
+    Ok(())
+}
+
+fn check_components(errors: &mut Vec<FieldError>, components: &Value) {
+    let Some(rows) = components.as_array() else {
+        return;
+    };
+    if rows.len() > 5 {
+        errors.push((
+            "components".into(),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 5 or fewer in length.".into(),
+        ));
+    }
+    let mut custom_ids = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row["type"] != 1 {
+            errors.push((
+                format!("components.{i}.type"),
+                "UNION_TYPE_CHOICES",
+                "Value of field \"type\" must be one of (1,).".into(),
+            ));
+            continue;
+        }
+        let children = row["components"].as_array().cloned().unwrap_or_default();
+        if children.is_empty() || children.len() > 5 {
+            errors.push((
+                format!("components.{i}.components"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 5 in length.".into(),
+            ));
+        }
+        for (j, button) in children.iter().enumerate() {
+            let p = |field: &str| format!("components.{i}.components.{j}.{field}");
+            if button["type"] != 2 {
+                continue;
+            }
+            let style = button["style"].as_u64().unwrap_or(0);
+            if !(1..=6).contains(&style) {
+                errors.push((p("style"), "COMPONENT_INVALID_STYLE", "Invalid style".into()));
+            }
+            max_len(errors, &p("label"), &button["label"], 80);
+            if style == 5 {
+                if button["url"].as_str().is_none() {
+                    errors.push((p("url"), "BASE_TYPE_REQUIRED", "This field is required".into()));
+                }
+            } else if style != 6 {
+                required(errors, &p("custom_id"), &button["custom_id"], 100);
+                if let Some(id) = button["custom_id"].as_str() {
+                    if custom_ids.contains(&id.to_string()) {
+                        errors.push((
+                            p("custom_id"),
+                            "COMPONENT_CUSTOM_ID_DUPLICATED",
+                            "Component custom id cannot be duplicated".into(),
+                        ));
+                    }
+                    custom_ids.push(id.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn check_allowed_mentions(errors: &mut Vec<FieldError>, allowed: &Value) {
+    if allowed.is_null() {
+        return;
+    }
+    let parse: Vec<&str> = allowed["parse"]
+        .as_array()
+        .map(|p| p.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for (i, kind) in parse.iter().enumerate() {
+        if !["roles", "users", "everyone"].contains(kind) {
+            errors.push((
+                format!("allowed_mentions.parse.{i}"),
+                "BASE_TYPE_CHOICES",
+                "Value must be one of {'roles', 'users', 'everyone'}.".into(),
+            ));
+        }
+    }
+    for (kind, list) in [("users", "users"), ("roles", "roles")] {
+        let listed = allowed[list].as_array().is_some_and(|l| !l.is_empty());
+        if listed && parse.contains(&kind) {
+            errors.push((
+                "allowed_mentions".into(),
+                "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                format!("parse:[\"{kind}\"] and {list}: [ids...] are mutually exclusive."),
+            ));
+        }
+        if allowed[list].as_array().is_some_and(|l| l.len() > 100) {
+            errors.push((
+                format!("allowed_mentions.{list}"),
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 100 or fewer in length.".into(),
+            ));
+        }
+    }
+}
+
+/// Who a message would notify, by Discord's rules: only `content` pings
+/// (never embeds); `allowed_mentions` absent means everything in the
+/// content pings and a reply pings its author; present, only what `parse`
+/// or the id lists allow, and the replied-to author only with
+/// `replied_user: true`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pings {
+    /// Users notified.
+    pub users: Vec<String>,
+    /// Roles notified.
+    pub roles: Vec<String>,
+    /// `@everyone` / `@here` notified.
+    pub everyone: bool,
+    /// The author of the replied-to message notified.
+    pub replied_user: bool,
+}
+
+impl Pings {
+    /// Nobody is notified.
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.roles.is_empty() && !self.everyone && !self.replied_user
+    }
+}
+
+/// The pings of a message body (`is_reply`: it has a message reference).
+pub fn pings(body: &Value, is_reply: bool) -> Pings {
+    let content = body["content"].as_str().unwrap_or_default();
+    let mentioned = payloads::parse_mentions(content);
+    let allowed = &body["allowed_mentions"];
+    if allowed.is_null() {
+        return Pings {
+            users: mentioned.users,
+            roles: mentioned.roles,
+            everyone: mentioned.everyone,
+            replied_user: is_reply,
+        };
+    }
+    let parse = |kind: &str| {
+        allowed["parse"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|k| k == kind))
+    };
+    let listed = |list: &str, id: &String| {
+        allowed[list]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|x| x == id.as_str()))
+    };
+    Pings {
+        users: mentioned
+            .users
+            .iter()
+            .filter(|u| parse("users") || listed("users", u))
+            .cloned()
+            .collect(),
+        roles: mentioned
+            .roles
+            .iter()
+            .filter(|r| parse("roles") || listed("roles", r))
+            .cloned()
+            .collect(),
+        everyone: mentioned.everyone && parse("everyone"),
+        replied_user: is_reply && allowed["replied_user"] == true,
+    }
+}
+
+fn valid_chat_name(name: &str) -> bool {
+    let count = name.chars().count();
+    (1..=32).contains(&count)
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '\'')
+        && name.to_lowercase() == name
+}
+
+/// Checks one application command (for `PUT` bulk overwrite, `path` is its
+/// index).
+pub fn command(errors: &mut Vec<FieldError>, path: &str, command: &Value) {
+    let p = |field: &str| {
+        if path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    let kind = command["type"].as_u64().unwrap_or(1);
+    let name = command["name"].as_str().unwrap_or_default();
+    match kind {
+        1 => {
+            if !valid_chat_name(name) {
+                errors.push((
+                    p("name"),
+                    "APPLICATION_COMMAND_INVALID_NAME",
+                    "Command name is invalid".into(),
+                ));
+            }
+            required(errors, &p("description"), &command["description"], 100);
+        }
+        2 | 3 => {
+            let count = name.chars().count();
+            if !(1..=32).contains(&count) {
+                errors.push((
+                    p("name"),
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Must be between 1 and 32 in length.".into(),
+                ));
+            }
+            if command["description"].as_str().is_some_and(|d| !d.is_empty()) {
+                errors.push((
+                    p("description"),
+                    "APPLICATION_COMMAND_INVALID_DESCRIPTION",
+                    "Context menu commands cannot have a description".into(),
+                ));
+            }
+            if command["options"].as_array().is_some_and(|o| !o.is_empty()) {
+                errors.push((
+                    p("options"),
+                    "APPLICATION_COMMAND_OPTIONS_INVALID",
+                    "Context menu commands cannot have options".into(),
+                ));
+            }
+        }
+        _ => errors.push((
+            p("type"),
+            "BASE_TYPE_CHOICES",
+            "Value must be one of {1, 2, 3, 4}.".into(),
+        )),
+    }
+    let options = command["options"].as_array().cloned().unwrap_or_default();
+    if options.len() > 25 {
+        errors.push((
+            p("options"),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 25 or fewer in length.".into(),
+        ));
+    }
+    let mut seen_optional = false;
+    let mut names = Vec::new();
+    for (i, option) in options.iter().enumerate() {
+        let q = |field: &str| p(&format!("options.{i}.{field}"));
+        let name = option["name"].as_str().unwrap_or_default();
+        if !valid_chat_name(name) {
+            errors.push((
+                q("name"),
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid".into(),
+            ));
+        }
+        if names.contains(&name) {
+            errors.push((
+                q("name"),
+                "APPLICATION_COMMAND_OPTION_NAME_NOT_UNIQUE",
+                "Option names must be unique".into(),
+            ));
+        }
+        names.push(name);
+        required(errors, &q("description"), &option["description"], 100);
+        if !(1..=11).contains(&option["type"].as_u64().unwrap_or(0)) {
+            errors.push((q("type"), "BASE_TYPE_CHOICES", "Invalid option type".into()));
+        }
+        let is_required = option["required"] == true;
+        if is_required && seen_optional {
+            errors.push((
+                q("required"),
+                "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                "Required options must be placed before non-required options".into(),
+            ));
+        }
+        seen_optional |= !is_required;
+        if option["choices"].as_array().is_some_and(|c| c.len() > 25) {
+            errors.push((
+                q("choices"),
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 25 or fewer in length.".into(),
+            ));
+        }
+    }
+}
+
+/// A registered command as Discord returns it, from what the bot sent.
+pub fn registered_command(
+    world: &World,
+    sent: &Value,
+    id: String,
+    version: String,
+    guild_id: Option<&str>,
+) -> Value {
+    let kind = sent["type"].as_u64().unwrap_or(1);
+    let mut command = json!({
+        "id": id,
+        "application_id": world.application_id,
+        "version": version,
+        "default_member_permissions": sent.get("default_member_permissions").cloned().unwrap_or(Value::Null),
+        "type": kind,
+        "name": sent["name"],
+        "description": sent["description"].as_str().unwrap_or_default(),
+        "nsfw": sent["nsfw"].as_bool().unwrap_or(false),
+        "integration_types": sent.get("integration_types").filter(|v| !v.is_null()).cloned().unwrap_or(json!([0])),
+        "contexts": sent.get("contexts").cloned().unwrap_or(Value::Null),
+    });
+    for key in ["name_localizations", "description_localizations"] {
+        if let Some(value) = sent.get(key) {
+            command[key] = value.clone();
+        }
+    }
+    match guild_id {
+        Some(guild) => command["guild_id"] = json!(guild),
+        None => {
+            command["dm_permission"] = sent.get("dm_permission").cloned().unwrap_or(json!(true));
+        }
+    }
+    if let Some(options) = sent["options"].as_array().filter(|o| !o.is_empty()) {
+        let options: Vec<Value> = options
+            .iter()
+            .map(|option| {
+                let mut option = option.clone();
+                if option["required"] != true {
+                    if let Some(object) = option.as_object_mut() {
+                        object.remove("required");
+                    }
+                }
+                option
+            })
+            .collect();
+        command["options"] = json!(options);
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_embed_field_over_1024_is_rejected_with_its_path() {
+        let body = json!({"embeds": [{"description": "ok", "fields": [{"name": "a", "value": "x".repeat(1025)}]}]});
+        let rejection = message_body(&body, Target::Channel, false).unwrap_err();
+        assert_eq!(rejection.status, 400);
+        assert_eq!(rejection.body["code"], 50035);
+        assert_eq!(
+            rejection.body["errors"]["embeds"]["0"]["fields"]["0"]["value"]["_errors"][0]["code"],
+            "BASE_TYPE_MAX_LENGTH"
+        );
+    }
+
+    #[test]
+    fn empty_messages_and_bad_flags_are_rejected() {
+        let empty = message_body(&json!({"content": ""}), Target::Channel, false).unwrap_err();
+        assert_eq!(empty.body["code"], 50006);
+        let ephemeral_in_channel =
+            message_body(&json!({"content": "x", "flags": 64}), Target::Channel, false);
+        assert!(ephemeral_in_channel.is_err());
+        assert!(message_body(&json!({"content": "x", "flags": 64}), Target::Interaction, false).is_ok());
+    }
+
+    #[test]
+    fn pings_follow_allowed_mentions() {
+        let text = "@everyone <@1> <@&2>";
+        let open = pings(&json!({"content": text}), true);
+        assert!(open.everyone && open.replied_user);
+        assert_eq!(open.users, ["1"]);
+        let closed = pings(
+            &json!({"content": text, "allowed_mentions": {"parse": [], "replied_user": false}}),
+            true,
+        );
+        assert!(closed.is_empty(), "{closed:?}");
+        let embed_only = pings(
+            &json!({"embeds": [{"description": text}], "allowed_mentions": {"parse": ["everyone"]}}),
+            false,
+        );
+        assert!(embed_only.is_empty());
+    }
+
+    #[test]
+    fn command_names_and_option_order_are_checked() {
+        let mut errors = Vec::new();
+        command(
+            &mut errors,
+            "0",
+            &json!({"name": "Salary", "description": "x", "options": [
+                {"type": 5, "name": "public", "description": "x"},
+                {"type": 3, "name": "question", "description": "x", "required": true}
+            ]}),
+        );
+        let codes: Vec<&str> = errors.iter().map(|e| e.1).collect();
+        assert!(codes.contains(&"APPLICATION_COMMAND_INVALID_NAME"), "{errors:?}");
+        assert!(codes.contains(&"APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"), "{errors:?}");
+        let mut ok = Vec::new();
+        command(
+            &mut ok,
+            "",
+            &json!({"type": 3, "name": "Answer this question", "description": ""}),
+        );
+        assert!(ok.is_empty(), "{ok:?}");
+    }
+}
