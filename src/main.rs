@@ -206,7 +206,21 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_discord(config: &std::path::Path, knowledge: &KnowledgeSource) -> anyhow::Result<ExitCode> {
-    let _ = (config, knowledge, Arc::new(()));
-    anyhow::bail!("the Discord front end is not built into this binary yet")
+fn run_discord(config_path: &std::path::Path, knowledge: &KnowledgeSource) -> anyhow::Result<ExitCode> {
+    let config = career_bot::config::Config::load(config_path)?;
+    let bot = Arc::new(knowledge.load()?);
+    let filter = config.logging.effective_filter(std::env::var("RUST_LOG").ok().as_deref());
+    // The filter was validated with the config; RUST_LOG may still be bad.
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .with_context(|| format!("invalid log filter {filter:?}"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(career_bot::discord::run(config, bot))?;
+    Ok(ExitCode::SUCCESS)
 }

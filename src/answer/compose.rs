@@ -261,8 +261,13 @@ impl<'k> Composer<'k> {
             ));
         }
         let industries: Vec<&PayFigure> = o.pay.iter().filter(|f| f.kind == PayKind::IndustryAverage).collect();
-        if !industries.is_empty() {
-            sentences.push("Pay varies by industry:".to_string());
+        if let Some(top) = industries.iter().max_by_key(|f| f.amount) {
+            sentences.push(format!(
+                "Pay varies by industry, up to {} in {} ({}).",
+                dollars(top.amount),
+                top.label.to_lowercase(),
+                self.cite(top.source, top.year)
+            ));
         }
         let year = o.pay_year().map_or_else(|| "undated".to_string(), |y| y.to_string());
         sentences.push(format!("These figures are from {year}; current pay is likely higher."));

@@ -17,7 +17,7 @@ use serenity::all::{
 
 use super::commands::BotCommand;
 use super::cooldown::{Cooldown, Verdict};
-use super::{interactions, messages, SharedBot};
+use super::{interactions, messages, startup, SharedBot};
 use crate::bot::CareerBot;
 use crate::config::{AnsweringConfig, Visibility};
 
@@ -169,6 +169,7 @@ impl EventHandler for Handler {
             user = %ready.user.name,
             shard = ?ready.shard.map(|shard| shard.id.0),
             guilds = ready.guilds.len(),
+            invite = %startup::invite_url(ready.application.id),
             "connected to Discord"
         );
         self.register_commands_once(&ctx.http).await;

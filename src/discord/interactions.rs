@@ -24,8 +24,6 @@ use super::sharing::{
 use crate::answer::{Answer, Field, ReplyKind};
 use crate::config::Visibility;
 
-/// Reply to a command this bot does not know (an outdated registration).
-const UNKNOWN_COMMAND: &str = "I don't know that command any more. Try /help.";
 /// Reply to a button whose `custom_id` this bot did not produce.
 const UNKNOWN_BUTTON: &str = "That button no longer works. Ask again to get a fresh one.";
 /// Reply when the context menu's target message is missing from the payload.
@@ -38,6 +36,8 @@ const ANSWERED_IN_CHANNEL: &str = "Answered in the channel.";
 /// Edit of the deferred context-menu response when posting failed.
 const COULD_NOT_POST: &str =
     "I couldn't post the answer in this channel. Check that I may send messages and embeds here.";
+/// Text of a response whose answers turned out to hold no text at all.
+const NO_ANSWER: &str = "I have no answer to show for that.";
 /// Name of the `/help` field that lists the commands.
 const COMMANDS_FIELD: &str = "Commands";
 
@@ -91,7 +91,11 @@ async fn handle_command(
     };
     let Some(command) = BotCommand::lookup(&interaction.data.name, interaction.data.kind) else {
         tracing::warn!(name = %interaction.data.name, "unknown command");
-        return respond_note(ctx, interaction, UNKNOWN_COMMAND).await;
+        let note = format!(
+            "I don't know that command any more. Try /{}.",
+            BotCommand::Help.name()
+        );
+        return respond_note(ctx, interaction, &note).await;
     };
     tracing::debug!(command = command.name(), user = %invoker.user, "command");
     match command.kind() {
@@ -373,8 +377,11 @@ fn message_response(
         .embeds(to_embeds(embeds))
         .allowed_mentions(no_pings())
         .ephemeral(ephemeral);
-    if let Some(content) = content {
-        response = response.content(content);
+    // Discord rejects a message with neither text nor embeds.
+    match content {
+        Some(content) => response = response.content(content),
+        None if embeds.is_empty() => response = response.content(NO_ANSWER),
+        None => {}
     }
     response
 }

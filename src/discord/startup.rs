@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use serenity::all::{ClientBuilder, GatewayError, GatewayIntents, Http, HttpBuilder};
+use serenity::all::{
+    ApplicationId, ClientBuilder, GatewayError, GatewayIntents, Http, HttpBuilder, Permissions,
+};
 use serenity::Client;
 
 use super::handler::Handler;
@@ -32,6 +34,24 @@ pub fn gateway_intents(answering: &AnsweringConfig) -> GatewayIntents {
         intents |= GatewayIntents::MESSAGE_CONTENT;
     }
     intents
+}
+
+/// The permissions the bot needs in a channel: see it, read the message it
+/// replies to, and answer with embeds.
+pub fn invite_permissions() -> Permissions {
+    Permissions::VIEW_CHANNEL
+        | Permissions::SEND_MESSAGES
+        | Permissions::EMBED_LINKS
+        | Permissions::READ_MESSAGE_HISTORY
+}
+
+/// The link that adds the bot to a server with its slash commands and
+/// [`invite_permissions`].
+pub fn invite_url(application: ApplicationId) -> String {
+    format!(
+        "https://discord.com/oauth2/authorize?client_id={application}&scope=bot+applications.commands&permissions={}",
+        invite_permissions().bits()
+    )
 }
 
 /// serenity's HTTP client. Behind `proxy_url` serenity's rate limiter is off
@@ -184,6 +204,15 @@ mod tests {
         assert_eq!(
             intents,
             GatewayIntents::GUILD_MESSAGES | GatewayIntents::MESSAGE_CONTENT
+        );
+    }
+
+    #[test]
+    fn invite_asks_for_exactly_four_permissions() {
+        assert_eq!(invite_permissions().bits(), 84992);
+        assert_eq!(
+            invite_url(ApplicationId::new(42)),
+            "https://discord.com/oauth2/authorize?client_id=42&scope=bot+applications.commands&permissions=84992"
         );
     }
 

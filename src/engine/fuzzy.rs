@@ -81,7 +81,7 @@ impl KeywordIndex {
                 if distance == 0 || distance > allowed_edits(target.chars().count()) {
                     continue;
                 }
-                if best.is_none_or(|(d, b)| (distance, id) < (d, b)) {
+                if best.map_or(true, |(d, b)| (distance, id) < (d, b)) {
                     best = Some((distance, id));
                 }
             }

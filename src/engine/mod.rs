@@ -331,6 +331,7 @@ impl Engine {
         // the message vetoes its intent everywhere: "what must I pay, at a
         // minimum, on my bill" is about a bill in every clause.
         let mut per_clause = vec![[0.0f32; Intent::ALL.len()]; clauses.len()];
+        let mut has_strong = vec![[false; Intent::ALL.len()]; clauses.len()];
         let mut excluded = [false; Intent::ALL.len()];
         for (clause_index, (clause, matched)) in clauses.iter().zip(&matches).enumerate() {
             let terse = self.is_terse(clause);
@@ -341,6 +342,7 @@ impl Engine {
                     excluded[intent_index] = true;
                 }
                 let strong = clause_evidence.iter().any(|e| e.score >= STRONG);
+                has_strong[clause_index][intent_index] = strong;
                 let weak = clause_evidence.iter().any(|e| e.score > 0.0 && e.score < STRONG);
                 per_clause[clause_index][intent_index] = if strong {
                     STRONG
@@ -352,7 +354,7 @@ impl Engine {
                 result.evidence.extend(clause_evidence);
             }
         }
-        for scores in &mut per_clause {
+        for (scores, strong) in per_clause.iter_mut().zip(&has_strong) {
             for (score, vetoed) in scores.iter_mut().zip(excluded) {
                 if vetoed {
                     *score = 0.0;
@@ -361,8 +363,8 @@ impl Engine {
             // A clause with strong evidence for one intent is about that
             // intent; weak cues beside it ("employers" in "what
             // certifications do employers want") are incidental.
-            if scores.iter().any(|&s| s >= STRONG) {
-                for score in scores.iter_mut().filter(|s| **s < STRONG) {
+            if strong.iter().any(|&s| s) {
+                for (score, _) in scores.iter_mut().zip(strong).filter(|(_, &s)| !s) {
                     *score = score.min(WEAK);
                 }
             }
@@ -422,6 +424,16 @@ impl Engine {
                 text: word.to_string(),
                 typed: None,
             };
+        }
+        // A misspelt plural: "dutys" for "duties".
+        if let Some(stem) = word.strip_suffix("ys") {
+            let plural = format!("{stem}ies");
+            if stem.ends_with(|c: char| !"aeiou".contains(c)) && self.known.contains(&plural) {
+                return Word {
+                    text: plural,
+                    typed: Some((word.to_string(), 2)),
+                };
+            }
         }
         let single = collapse_runs(word, 1);
         if single != word && self.known.contains(&single) {

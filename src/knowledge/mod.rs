@@ -1,7 +1,7 @@
 //! The knowledge: loading, validating and checking `knowledge/`.
 //!
 //! Loading runs in two stages. [`raw`] parses each TOML file into serde
-//! structs that mirror it; [`validate`] checks every cross-reference,
+//! structs that mirror it; `validate` checks every cross-reference,
 //! compiles every regex once and builds the [`model`]. Every problem found is
 //! reported at once, each with its file, line and column. This module reads
 //! files (or the copies compiled into the binary) and touches nothing else.

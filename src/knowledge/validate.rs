@@ -122,7 +122,7 @@ fn occupation(
     if sources.is_empty() {
         problems.whole_file("at least one [[sources]] entry is needed");
     }
-    let mut source_ref = |id: &Spanned<String>, problems: &mut Problems<'_>| -> SourceRef {
+    let source_ref = |id: &Spanned<String>, problems: &mut Problems<'_>| -> SourceRef {
         match sources.iter().position(|s| &s.id == id.get_ref()) {
             Some(index) => SourceRef(index),
             None => {
@@ -319,6 +319,13 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
 
     let mut rules: Vec<IntentRule> = Vec::new();
     for rule in raw.intents {
+        // Patterns are compiled before the name is checked so that every
+        // problem in an entry is reported, not only the first.
+        let strong = compile_all(&rule.strong, problems);
+        let weak = compile_all(&rule.weak, problems);
+        let exclude = compile_all(&rule.exclude, problems);
+        let keywords = words(&rule.keywords, problems);
+        let weak_keywords = words(&rule.weak_keywords, problems);
         let Some(intent) = Intent::from_name(rule.name.get_ref()) else {
             let known: Vec<_> = Intent::ALL.iter().map(|i| i.name()).collect();
             problems.at(
@@ -331,19 +338,21 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             problems.at(rule.name.span(), format!("intent `{intent}` is defined twice"));
             continue;
         }
-        let compiled = IntentRule {
+        if rule.strong.is_empty() && rule.keywords.is_empty() {
+            problems.at(
+                rule.name.span(),
+                format!("intent `{intent}` has no strong pattern or keyword, so it can never be matched"),
+            );
+        }
+        rules.push(IntentRule {
             intent,
             summary: rule.summary,
-            strong: compile_all(&rule.strong, problems),
-            weak: compile_all(&rule.weak, problems),
-            exclude: compile_all(&rule.exclude, problems),
-            keywords: words(&rule.keywords, problems),
-            weak_keywords: words(&rule.weak_keywords, problems),
-        };
-        if compiled.strong.is_empty() && compiled.keywords.is_empty() && rule.strong.is_empty() && rule.keywords.is_empty() {
-            problems.at(rule.name.span(), format!("intent `{intent}` has no strong pattern or keyword, so it can never be matched"));
-        }
-        rules.push(compiled);
+            strong,
+            weak,
+            exclude,
+            keywords,
+            weak_keywords,
+        });
     }
     for intent in Intent::ALL {
         if !rules.iter().any(|r| r.intent == intent) {

@@ -49,6 +49,8 @@ pub struct BotConfig {
     pub cooldown_seconds: u64,
     /// `sharding.mode`.
     pub sharding_mode: String,
+    /// `sharding.first`, `last`, `total` (for `mode = "range"`).
+    pub shard_range: Option<(u32, u32, u32)>,
     /// `logging.filter`.
     pub log_filter: String,
     /// `RUST_LOG` for the process (`None`: unset, the config decides).
@@ -75,6 +77,7 @@ impl BotConfig {
             counselor_role_ids: Vec::new(),
             cooldown_seconds: 0,
             sharding_mode: "auto".to_string(),
+            shard_range: None,
             log_filter: "info".to_string(),
             rust_log: None,
             extra: String::new(),
@@ -110,6 +113,9 @@ impl BotConfig {
             self.cooldown_seconds,
         );
         toml += &format!("\n[sharding]\nmode = {}\n", string(&self.sharding_mode));
+        if let Some((first, last, total)) = self.shard_range {
+            toml += &format!("first = {first}\nlast = {last}\ntotal = {total}\n");
+        }
         toml += &format!("\n[logging]\nfilter = {}\n", string(&self.log_filter));
         toml += &self.extra;
         toml

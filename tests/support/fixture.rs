@@ -144,3 +144,32 @@ impl TestBot {
         );
     }
 }
+
+/// Asserts a message the bot sent pings nobody: `allowed_mentions` is
+/// present, parses nothing, lists nobody and does not ping the replied-to
+/// author; and by Discord's rules nobody would be notified.
+pub fn assert_pings_nobody(request: &Request) {
+    let body = request.message_body();
+    let allowed = &body["allowed_mentions"];
+    assert!(
+        allowed.is_object(),
+        "allowed_mentions is always sent: {}",
+        request.raw_body
+    );
+    assert_eq!(allowed["parse"], serde_json::json!([]), "{}", request.raw_body);
+    for list in ["users", "roles"] {
+        assert!(
+            allowed[list].as_array().map_or(true, Vec::is_empty),
+            "{list} allowed: {}",
+            request.raw_body
+        );
+    }
+    assert_ne!(allowed["replied_user"], true, "{}", request.raw_body);
+    assert!(request.pings().is_empty(), "{:?}", request.pings());
+}
+
+/// The answers the bot's own library gives, to compare with what reached
+/// Discord.
+pub fn library_bot() -> career_bot::CareerBot {
+    career_bot::CareerBot::from_embedded().expect("the embedded knowledge loads")
+}

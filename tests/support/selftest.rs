@@ -5,7 +5,6 @@
 //! deserialize without a word, so this matters).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -51,7 +50,9 @@ impl RawClient {
     }
 
     async fn connect_query(server: &DiscordServer, query: &str) -> RawClient {
-        let url = format!("{}?{query}", server.gateway_url());
+        // A URL without a path would send a request target without "/";
+        // serenity parses the URL first, which adds it.
+        let url = format!("{}/?{query}", server.gateway_url());
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("websocket connects");
@@ -388,7 +389,7 @@ async fn held_connections_get_hello_only_when_released() {
     let server = DiscordServer::start_with(config()).await;
     server.set_gateway_open(false);
     let connecting = tokio::spawn({
-        let url = format!("{}?v=10&encoding=json", server.gateway_url());
+        let url = format!("{}/?v=10&encoding=json", server.gateway_url());
         async move { tokio_tungstenite::connect_async(url).await.map(|(ws, _)| ws) }
     });
     server

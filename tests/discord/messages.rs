@@ -1,0 +1,196 @@
+//! Free-text messages: who gets an answer, what it looks like, and that it
+//! never pings anyone.
+//!
+//! "No reply" is asserted without sleeping: after the message that must
+//! stay unanswered, someone asks an on-topic question; once that one is
+//! answered, the earlier one must have nothing.
+
+use crate::support::fixture::{assert_pings_nobody, library_bot};
+use crate::support::payloads::NewMessage;
+use crate::support::server::rest::Request;
+use crate::support::TestBot;
+
+const SALARY: &str = "$37,110";
+
+/// Asserts `reply` answers the salary question as an embed, quietly.
+fn assert_salary_reply(reply: &Request) {
+    assert!(!reply.embeds().is_empty(), "answers are embeds: {}", reply.raw_body);
+    let text = reply.text();
+    assert!(text.contains(SALARY), "{text}");
+    assert!(text.contains("2015"), "{text}");
+    assert_pings_nobody(reply);
+}
+
+/// Asks a last on-topic question and waits for its answer: a barrier
+/// after which every earlier message has been handled.
+async fn barrier(test: &TestBot) {
+    let world = test.world().clone();
+    let last = test.ask(&world.classmate, "what degree do I need?");
+    test.reply_to(&last).await;
+}
+
+fn replies_to(test: &TestBot, message_id: &str) -> Vec<Request> {
+    test.server
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_reply_to(message_id))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_mention_is_answered_with_a_reply_embed() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let asked = test.ask(&world.student, "how much do they make?");
+    let reply = test.reply_to(&asked).await;
+    assert_eq!(reply.channel_id(), Some(world.general.id.as_str()));
+    assert_eq!(reply.body["message_reference"]["message_id"], asked.id.as_str());
+    assert_salary_reply(&reply);
+    // The embed stays within Discord's limits (the server would have
+    // answered 400 otherwise), and the reply was accepted.
+    assert_eq!(reply.status, 200);
+    test.assert_nothing_rejected();
+}
+
+#[tokio::test]
+async fn the_nickname_mention_form_works_too() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let content = format!("<@!{}> what's the salary?", world.bot.id);
+    let asked = test.say(&world.student, &world.general, &content);
+    assert_salary_reply(&test.reply_to(&asked).await);
+}
+
+#[tokio::test]
+async fn a_direct_message_is_answered() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let asked = test.say(&world.student, &world.student_dm, "what degree do I need?");
+    let reply = test.reply_to(&asked).await;
+    assert_eq!(reply.channel_id(), Some(world.student_dm.id.as_str()));
+    let expected = library_bot().answer(career_bot::Intent::Education);
+    assert_eq!(reply.embeds()[0]["title"], expected.title.as_str());
+    assert_pings_nobody(&reply);
+}
+
+#[tokio::test]
+async fn a_listen_channel_message_is_answered_without_a_mention() {
+    let test = TestBot::configured(|config, world| {
+        config.listen_channels = vec![world.study_group.id.clone()];
+    })
+    .await;
+    let world = test.world().clone();
+    let asked = test.say(&world.student, &world.study_group, "what's the salary like?");
+    // The bot asked for MESSAGE_CONTENT, so the server sent the text.
+    assert_eq!(asked.dispatched.data["content"], "what's the salary like?");
+    let reply = test.reply_to(&asked).await;
+    assert_eq!(reply.channel_id(), Some(world.study_group.id.as_str()));
+    assert_salary_reply(&reply);
+}
+
+#[tokio::test]
+async fn unmentioned_messages_outside_listen_channels_get_no_reply() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let ignored = test.say(&world.student, &world.general, "what's the salary?");
+    // Without MESSAGE_CONTENT, Discord does not even send the text.
+    assert_eq!(ignored.dispatched.data["content"], "");
+    barrier(&test).await;
+    assert!(replies_to(&test, &ignored.id).is_empty());
+}
+
+#[tokio::test]
+async fn other_bots_webhooks_and_its_own_messages_get_no_reply() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let question = format!("{} what's the salary?", world.bot.mention());
+    let from_bot = test.say(&world.other_bot, &world.general, &question);
+    let from_webhook = test
+        .server
+        .post(NewMessage::new(&world.student, &world.general, question.clone()).by_webhook(&world.webhook))
+        .unwrap();
+    let asked = test.ask(&world.student, "what's the salary?");
+    let reply = test.reply_to(&asked).await;
+    barrier(&test).await;
+    assert!(replies_to(&test, &from_bot.id).is_empty(), "answered another bot");
+    assert!(replies_to(&test, &from_webhook.id).is_empty(), "answered a webhook");
+    // The server echoed the bot's replies back as MESSAGE_CREATE, as
+    // Discord does; the bot answered neither of its own messages.
+    let reply_id = reply.response["id"].as_str().unwrap();
+    assert!(test.server.message(reply_id).is_some());
+    assert!(replies_to(&test, reply_id).is_empty(), "answered itself");
+    let channel_messages = test
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_channel_message())
+        .count();
+    assert_eq!(channel_messages, 2, "one reply per student question");
+}
+
+#[tokio::test]
+async fn an_off_topic_mention_gets_the_short_capabilities_reply() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let question = "will it rain tomorrow?";
+    let asked = test.ask(&world.student, question);
+    let reply = test.reply_to(&asked).await;
+    let expected = library_bot().reply(question);
+    assert_eq!(expected.kind, career_bot::ReplyKind::OutOfScope);
+    assert_eq!(reply.embeds()[0]["title"], expected.answers[0].title.as_str());
+    let text = reply.text();
+    assert!(!text.contains('$'), "no figures in the capabilities reply: {text}");
+    assert!(text.len() < 1500, "short: {} characters", text.len());
+    assert_pings_nobody(&reply);
+}
+
+#[tokio::test]
+async fn off_topic_messages_in_a_listen_channel_get_no_reply() {
+    let test = TestBot::configured(|config, world| {
+        config.listen_channels = vec![world.study_group.id.clone()];
+    })
+    .await;
+    let world = test.world().clone();
+    let off_topic = test.say(&world.student, &world.study_group, "anyone up for pizza later?");
+    let on_topic = test.say(&world.classmate, &world.study_group, "do I need a certification?");
+    test.reply_to(&on_topic).await;
+    barrier(&test).await;
+    assert!(replies_to(&test, &off_topic.id).is_empty());
+}
+
+#[tokio::test]
+async fn everyone_here_role_and_user_mentions_in_a_question_ping_nobody() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let question = format!(
+        "@everyone @here {} {} what's the salary?",
+        world.counselor_role_mention(),
+        world.classmate.user.mention()
+    );
+    let asked = test.ask(&world.student, &question);
+    // Discord parsed the mentions: the bot sees a message that does mention
+    // everyone and a role.
+    assert_eq!(asked.dispatched.data["mention_everyone"], true);
+    assert_eq!(asked.dispatched.data["mention_roles"][0], world.counselor_role.as_str());
+    let reply = test.reply_to(&asked).await;
+    assert_salary_reply(&reply);
+}
+
+#[tokio::test]
+async fn mentions_and_dms_can_be_switched_off() {
+    let test = TestBot::configured(|config, world| {
+        config.mentions = false;
+        config.direct_messages = false;
+        config.listen_channels = vec![world.study_group.id.clone()];
+    })
+    .await;
+    let world = test.world().clone();
+    let mention = test.ask(&world.student, "what's the salary?");
+    let dm = test.say(&world.student, &world.student_dm, "what's the salary?");
+    let listened = test.say(&world.classmate, &world.study_group, "what's the salary?");
+    test.reply_to(&listened).await;
+    let last = test.say(&world.classmate, &world.study_group, "what degree do I need?");
+    test.reply_to(&last).await;
+    assert!(replies_to(&test, &mention.id).is_empty());
+    assert!(replies_to(&test, &dm.id).is_empty());
+}

@@ -1,0 +1,172 @@
+//! Counselors sharing answers: the "Post in channel" button, the "Answer
+//! this question" context menu, and the counselor-role gate.
+
+use serde_json::json;
+
+use crate::support::fixture::assert_pings_nobody;
+use crate::support::payloads::{self, interaction_type, Person};
+use crate::support::server::rest::Request;
+use crate::support::server::Invoked;
+use crate::support::TestBot;
+
+/// A private `/salary` answer for `person`, and the custom_id of its
+/// "Post in channel" button.
+async fn private_salary(test: &TestBot, person: &Person) -> (Invoked, String) {
+    let invoked = test.slash(person, "salary", &[]);
+    let callback = test.callback(&invoked).await;
+    assert!(callback.is_ephemeral());
+    let (custom_id, _) = callback
+        .buttons()
+        .into_iter()
+        .find(|(_, label)| label == "Post in channel")
+        .expect("a Post in channel button");
+    (invoked, custom_id)
+}
+
+/// Clicks `custom_id` on the private answer of `answer` as `person`.
+async fn click(test: &TestBot, person: &Person, answer: &Invoked, custom_id: &str) -> Request {
+    let original = test
+        .server
+        .original_response(answer)
+        .expect("the private answer exists");
+    let click = test
+        .server
+        .click(person, original["id"].as_str().unwrap(), custom_id)
+        .expect("the button is on the message");
+    test.callback(&click).await
+}
+
+fn channel_replies_to(test: &TestBot, message_id: &str) -> Vec<Request> {
+    test.server
+        .requests()
+        .into_iter()
+        .filter(|r| r.is_reply_to(message_id))
+        .collect()
+}
+
+#[tokio::test]
+async fn post_in_channel_posts_the_answer_publicly_attributed_to_the_sharer() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let (answer, custom_id) = private_salary(&test, &world.student).await;
+    let posted = click(&test, &world.student, &answer, &custom_id).await;
+    assert_eq!(posted.status, 204);
+    assert!(!posted.is_ephemeral(), "posted for the channel: {}", posted.raw_body);
+    let text = posted.text();
+    assert!(text.contains("$37,110"), "{text}");
+    assert!(
+        text.contains(&world.student.user.id),
+        "attributed to who shared it: {text}"
+    );
+    assert_pings_nobody(&posted);
+    test.assert_nothing_rejected();
+}
+
+#[tokio::test]
+async fn answer_this_question_replies_publicly_to_the_selected_message() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    // A student asks in the channel without mentioning the bot: the bot
+    // never saw the text (no MESSAGE_CONTENT), the context menu carries it.
+    let question = test.say(&world.student, &world.general, "how much do they make?");
+    assert_eq!(question.dispatched.data["content"], "");
+    let menu = test
+        .server
+        .message_command(&world.counselor, "Answer this question", &question.id)
+        .unwrap();
+    let acknowledged = test.callback(&menu).await;
+    assert_eq!(acknowledged.status, 204);
+    assert!(acknowledged.is_ephemeral(), "the acknowledgement is private");
+
+    let reply = test.server.wait_for_reply_to(&question.id).await.unwrap();
+    assert_eq!(reply.channel_id(), Some(world.general.id.as_str()));
+    assert!(!reply.is_ephemeral());
+    let text = reply.text();
+    assert!(text.contains("$37,110"), "{text}");
+    assert!(text.contains(&world.counselor.user.id), "attributed: {text}");
+    assert_pings_nobody(&reply);
+    test.assert_nothing_rejected();
+}
+
+#[tokio::test]
+async fn answer_this_question_on_an_off_topic_message_posts_nothing() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let chatter = test.say(&world.student, &world.general, "anyone up for pizza?");
+    let menu = test
+        .server
+        .message_command(&world.counselor, "Answer this question", &chatter.id)
+        .unwrap();
+    let callback = test.callback(&menu).await;
+    assert!(callback.is_ephemeral(), "{}", callback.raw_body);
+    assert!(channel_replies_to(&test, &chatter.id).is_empty());
+}
+
+#[tokio::test]
+async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
+    let test = TestBot::configured(|config, world| {
+        config.counselor_role_ids = vec![world.counselor_role.clone()];
+    })
+    .await;
+    let world = test.world().clone();
+
+    // A student asking for a public answer gets it privately, with a note.
+    let invoked = test.slash(&world.student, "salary", &[("public", json!(true))]);
+    let callback = test.callback(&invoked).await;
+    assert!(callback.is_ephemeral());
+    assert!(callback.text().contains("$37,110"));
+    assert!(callback.text().to_lowercase().contains("counselor"), "{}", callback.text());
+
+    // The student's button click is refused privately.
+    let (answer, custom_id) = private_salary(&test, &world.student).await;
+    let refused = click(&test, &world.student, &answer, &custom_id).await;
+    assert!(refused.is_ephemeral(), "{}", refused.raw_body);
+    assert!(!refused.text().contains("$37,110"), "no public answer: {}", refused.text());
+
+    // So is the student's context menu, while the counselor's works.
+    let question = test.say(&world.classmate, &world.general, "what's the salary?");
+    let attempt = test
+        .server
+        .message_command(&world.student, "Answer this question", &question.id)
+        .unwrap();
+    assert!(test.callback(&attempt).await.is_ephemeral());
+    let menu = test
+        .server
+        .message_command(&world.counselor, "Answer this question", &question.id)
+        .unwrap();
+    test.callback(&menu).await;
+    test.server.wait_for_reply_to(&question.id).await.unwrap();
+    assert_eq!(channel_replies_to(&test, &question.id).len(), 1, "only the counselor's");
+
+    // The counselor may post publicly, by option and by button.
+    let public = test.slash(&world.counselor, "salary", &[("public", json!(true))]);
+    assert!(!test.callback(&public).await.is_ephemeral());
+    let (answer, custom_id) = private_salary(&test, &world.counselor).await;
+    let posted = click(&test, &world.counselor, &answer, &custom_id).await;
+    assert!(!posted.is_ephemeral());
+    assert!(posted.text().contains("$37,110"));
+    test.assert_nothing_rejected();
+}
+
+#[tokio::test]
+async fn a_forged_button_gets_a_private_refusal() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let (answer, _) = private_salary(&test, &world.student).await;
+    let original = test.server.original_response(&answer).unwrap();
+    for custom_id in ["post:weather", "post:salary,", "evil", &"x".repeat(100)] {
+        let forged = test
+            .server
+            .invoke(
+                &world.student,
+                &world.general,
+                interaction_type::MESSAGE_COMPONENT,
+                payloads::button_data(custom_id),
+                Some(original.clone()),
+            )
+            .unwrap();
+        let callback = test.callback(&forged).await;
+        assert!(callback.is_ephemeral(), "{custom_id}: {}", callback.raw_body);
+        assert!(!callback.text().contains('$'), "{custom_id}: {}", callback.text());
+    }
+}
