@@ -12,9 +12,13 @@ use career_bot::answer::text::render_reply;
 use career_bot::CareerBot;
 
 fn questions(name: &str) -> Vec<String> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/eval")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
-    career_bot::eval::parse(&text).map(|cases| cases.into_iter().map(|c| c.text).collect()).unwrap_or_default()
+    career_bot::eval::parse(&text)
+        .map(|cases| cases.into_iter().map(|c| c.text).collect())
+        .unwrap_or_default()
 }
 
 fn bench_engine(c: &mut Criterion) {
@@ -46,7 +50,9 @@ fn bench_engine(c: &mut Criterion) {
         group.finish();
     }
     let long = "what is the salary ".repeat(200);
-    c.bench_function("classify_4000_chars", |b| b.iter(|| black_box(bot.classify(black_box(&long)))));
+    c.bench_function("classify_4000_chars", |b| {
+        b.iter(|| black_box(bot.classify(black_box(&long))))
+    });
 }
 
 criterion_group!(benches, bench_engine);

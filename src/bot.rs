@@ -75,7 +75,10 @@ impl CareerBot {
         } else {
             ReplyKind::SmallTalk
         };
-        let answers = intents.iter().map(|&intent| composer.answer(intent)).collect();
+        let answers = intents
+            .iter()
+            .map(|&intent| composer.answer(intent))
+            .collect();
         Reply {
             intents,
             kind,

@@ -49,7 +49,11 @@ pub fn parse(text: &str) -> Result<Vec<Case>, EvalError> {
         let mut acceptable = Vec::new();
         for alternative in labels.split('|') {
             let mut set = IntentSet::new();
-            for label in alternative.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+            for label in alternative
+                .split(',')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+            {
                 if label == "none" {
                     continue;
                 }
@@ -61,7 +65,11 @@ pub fn parse(text: &str) -> Result<Vec<Case>, EvalError> {
             }
             acceptable.push(set);
         }
-        cases.push(Case { line, text, acceptable });
+        cases.push(Case {
+            line,
+            text,
+            acceptable,
+        });
     }
     Ok(cases)
 }
@@ -76,10 +84,16 @@ pub struct IntentCounts {
 
 impl IntentCounts {
     pub fn precision(&self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_positives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
     }
     pub fn recall(&self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_negatives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        )
     }
 }
 
@@ -129,7 +143,10 @@ impl Report {
 /// Scores `cases` with `classify`, which returns the predicted intents.
 pub fn score(cases: &[Case], mut classify: impl FnMut(&str) -> Vec<Intent>) -> Report {
     let mut report = Report {
-        per_intent: Intent::ALL.iter().map(|&i| (i, IntentCounts::default())).collect(),
+        per_intent: Intent::ALL
+            .iter()
+            .map(|&i| (i, IntentCounts::default()))
+            .collect(),
         ..Report::default()
     };
     for case in cases {
@@ -190,25 +207,45 @@ mod tests {
 
     #[test]
     fn parses_alternatives_and_none() {
-        let cases = parse("# comment\nhi\tgreeting|none\textra\npay and degree\tsalary,education\n").unwrap();
+        let cases =
+            parse("# comment\nhi\tgreeting|none\textra\npay and degree\tsalary,education\n")
+                .unwrap();
         assert_eq!(cases.len(), 2);
-        assert_eq!(cases[0].acceptable, vec![IntentSet::from([Intent::Greeting]), IntentSet::new()]);
-        assert_eq!(cases[1].acceptable[0], IntentSet::from([Intent::Salary, Intent::Education]));
+        assert_eq!(
+            cases[0].acceptable,
+            vec![IntentSet::from([Intent::Greeting]), IntentSet::new()]
+        );
+        assert_eq!(
+            cases[1].acceptable[0],
+            IntentSet::from([Intent::Salary, Intent::Education])
+        );
     }
 
     #[test]
     fn rejects_unknown_labels() {
         assert_eq!(
             parse("x\tweather\n"),
-            Err(EvalError::UnknownIntent { line: 1, label: "weather".into() })
+            Err(EvalError::UnknownIntent {
+                line: 1,
+                label: "weather".into()
+            })
         );
-        assert_eq!(parse("no tab here\n"), Err(EvalError::MissingLabel { line: 1 }));
+        assert_eq!(
+            parse("no tab here\n"),
+            Err(EvalError::MissingLabel { line: 1 })
+        );
     }
 
     #[test]
     fn scores_accuracy_and_false_answers() {
         let cases = parse("a\tsalary\nb\tnone\nc\tnone\n").unwrap();
-        let report = score(&cases, |text| if text == "c" { vec![Intent::Salary] } else if text == "a" { vec![Intent::Salary] } else { vec![] });
+        let report = score(&cases, |text| {
+            if text == "b" {
+                vec![]
+            } else {
+                vec![Intent::Salary]
+            }
+        });
         assert_eq!(report.correct, 2);
         assert_eq!(report.false_career_answers, 1);
         assert_eq!(report.none_only, 2);

@@ -37,11 +37,26 @@ fn run() -> anyhow::Result<ExitCode> {
     let low = LowArgs::parse();
     match HiCommand::from_low(low)? {
         HiCommand::Chat { bot } => chat(&bot),
-        HiCommand::Ask { bot, question, json, explain } => ask(&bot, &question, json, explain),
+        HiCommand::Ask {
+            bot,
+            question,
+            json,
+            explain,
+        } => ask(&bot, &question, json, explain),
         HiCommand::Classify { bot } => classify(&bot),
-        HiCommand::Eval { bot, file, text, min_accuracy, max_misses } => {
-            evaluate(&bot, &file.display().to_string(), &text, min_accuracy, max_misses)
-        }
+        HiCommand::Eval {
+            bot,
+            file,
+            text,
+            min_accuracy,
+            max_misses,
+        } => evaluate(
+            &bot,
+            &file.display().to_string(),
+            &text,
+            min_accuracy,
+            max_misses,
+        ),
         HiCommand::KnowledgeCheck { source } => knowledge_check(&source),
         HiCommand::Run { config, knowledge } => run_discord(&config, &knowledge),
     }
@@ -146,7 +161,12 @@ fn evaluate(
     if !report.misses.is_empty() {
         writeln!(out, "misses ({}):", report.misses.len())?;
         for miss in report.misses.iter().take(max_misses) {
-            let expected: Vec<String> = miss.case.acceptable.iter().map(|s| Labels(s).to_string()).collect();
+            let expected: Vec<String> = miss
+                .case
+                .acceptable
+                .iter()
+                .map(|s| Labels(s).to_string())
+                .collect();
             writeln!(
                 out,
                 "  line {}: {:?} expected {} got {}",
@@ -164,7 +184,13 @@ fn evaluate(
         report.none_only,
         report.false_answer_rate() * 100.0
     )?;
-    writeln!(out, "exact-set accuracy: {}/{} = {:.2}%", report.correct, report.total, report.accuracy() * 100.0)?;
+    writeln!(
+        out,
+        "exact-set accuracy: {}/{} = {:.2}%",
+        report.correct,
+        report.total,
+        report.accuracy() * 100.0
+    )?;
     if let Some(min) = min_accuracy {
         if report.accuracy() < min {
             writeln!(out, "below --min-accuracy {min}")?;
@@ -185,10 +211,18 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
             continue;
         };
         let report = provenance::check(&files.occupation.text, &document.text);
-        writeln!(out, "{}: {} figures checked against {}", files.occupation.name, report.checked, src.document)?;
+        writeln!(
+            out,
+            "{}: {} figures checked against {}",
+            files.occupation.name, report.checked, src.document
+        )?;
         for untraced in &report.untraced {
             failed = true;
-            writeln!(out, "  not in the source: {} at {}", untraced.figure, untraced.path)?;
+            writeln!(
+                out,
+                "  not in the source: {} at {}",
+                untraced.figure, untraced.path
+            )?;
         }
     }
     for intent in Intent::ALL {
@@ -202,14 +236,23 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
         writeln!(out, "knowledge check failed")?;
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     }
-    writeln!(out, "knowledge check passed: {} intents answered, every figure traced", Intent::ALL.len())?;
+    writeln!(
+        out,
+        "knowledge check passed: {} intents answered, every figure traced",
+        Intent::ALL.len()
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_discord(config_path: &std::path::Path, knowledge: &KnowledgeSource) -> anyhow::Result<ExitCode> {
+fn run_discord(
+    config_path: &std::path::Path,
+    knowledge: &KnowledgeSource,
+) -> anyhow::Result<ExitCode> {
     let config = career_bot::config::Config::load(config_path)?;
     let bot = Arc::new(knowledge.load()?);
-    let filter = config.logging.effective_filter(std::env::var("RUST_LOG").ok().as_deref());
+    let filter = config
+        .logging
+        .effective_filter(std::env::var("RUST_LOG").ok().as_deref());
     // The filter was validated with the config; RUST_LOG may still be bad.
     let filter = tracing_subscriber::EnvFilter::try_new(&filter)
         .with_context(|| format!("invalid log filter {filter:?}"))?;

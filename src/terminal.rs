@@ -43,7 +43,11 @@ pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
         let _ = editor.load_history(path);
     }
     let mut out = std::io::stdout();
-    writeln!(out, "{}", render_answer(&bot.answer(crate::Intent::Greeting)))?;
+    writeln!(
+        out,
+        "{}",
+        render_answer(&bot.answer(crate::Intent::Greeting))
+    )?;
     writeln!(out, "(Type a question, or `quit` / Ctrl-D to leave.)\n")?;
     loop {
         match editor.readline("you> ") {
@@ -71,7 +75,11 @@ pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
 }
 
 /// Non-interactive chat: one reply per input line, until end of input or `quit`.
-pub fn batch(bot: &CareerBot, input: impl BufRead, mut output: impl Write) -> Result<(), TerminalError> {
+pub fn batch(
+    bot: &CareerBot,
+    input: impl BufRead,
+    mut output: impl Write,
+) -> Result<(), TerminalError> {
     for line in input.lines() {
         let line = line?;
         if line.trim().is_empty() {

@@ -14,7 +14,9 @@ fn career_bot(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .expect("binary starts");
     let mut input = child.stdin.take().expect("stdin is piped");
-    input.write_all(stdin.as_bytes()).expect("stdin accepts input");
+    input
+        .write_all(stdin.as_bytes())
+        .expect("stdin accepts input");
     drop(input);
     child.wait_with_output().expect("binary finishes")
 }
@@ -25,18 +27,28 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn ask_json_reports_intents_and_answer() {
-    let output = career_bot(&["ask", "--json", "what's", "the", "salary", "and", "what", "degree", "do", "i", "need"], "");
+    let output = career_bot(
+        &[
+            "ask", "--json", "what's", "the", "salary", "and", "what", "degree", "do", "i", "need",
+        ],
+        "",
+    );
     assert!(output.status.success(), "{output:?}");
-    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    let value: serde_json::Value =
+        serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
     assert_eq!(value["intents"], serde_json::json!(["education", "salary"]));
     let answer = value["answer"].as_str().expect("answer text");
-    assert!(answer.contains("$37,110") && answer.contains("2015"), "{answer}");
+    assert!(
+        answer.contains("$37,110") && answer.contains("2015"),
+        "{answer}"
+    );
 }
 
 #[test]
 fn ask_json_out_of_scope_has_empty_intents() {
     let output = career_bot(&["ask", "--json", "how much do nurses make"], "");
-    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    let value: serde_json::Value =
+        serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
     assert_eq!(value["intents"], serde_json::json!([]));
     assert!(!value["answer"].as_str().unwrap_or_default().contains('$'));
 }
@@ -51,10 +63,15 @@ fn ask_explain_shows_the_rule_that_fired() {
 
 #[test]
 fn classify_writes_one_json_line_per_question() {
-    let output = career_bot(&["classify"], "how much do they make\nwhat's the weather\n\nhi\n");
+    let output = career_bot(
+        &["classify"],
+        "how much do they make\nwhat's the weather\n\nhi\n",
+    );
     assert!(output.status.success());
-    let lines: Vec<serde_json::Value> =
-        stdout(&output).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["text"], "how much do they make");
     assert_eq!(lines[0]["intents"], serde_json::json!(["salary"]));
@@ -67,7 +84,11 @@ fn classify_writes_one_json_line_per_question() {
 fn eval_scores_a_file_and_enforces_min_accuracy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("set.tsv");
-    std::fs::write(&path, "# c\nhow much do they make\tsalary\nwhat's the weather\tsalary\n").expect("write");
+    std::fs::write(
+        &path,
+        "# c\nhow much do they make\tsalary\nwhat's the weather\tsalary\n",
+    )
+    .expect("write");
     let path = path.to_str().expect("utf-8 path");
     let output = career_bot(&["eval", path], "");
     assert!(output.status.success());
@@ -102,7 +123,11 @@ fn knowledge_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
     std::fs::create_dir(dir.path().join("sources")).expect("mkdir");
-    for name in ["health-it-specialist.toml", "intents.toml", "sources/health-it-specialist-article.txt"] {
+    for name in [
+        "health-it-specialist.toml",
+        "intents.toml",
+        "sources/health-it-specialist-article.txt",
+    ] {
         std::fs::copy(source.join(name), dir.path().join(name)).expect("copy");
     }
     dir
@@ -112,30 +137,60 @@ fn knowledge_copy() -> tempfile::TempDir {
 fn knowledge_check_fails_on_an_untraced_figure() {
     let dir = knowledge_copy();
     let file = dir.path().join("health-it-specialist.toml");
-    let text = std::fs::read_to_string(&file).expect("read").replace("growth_percent = 15", "growth_percent = 16");
+    let text = std::fs::read_to_string(&file)
+        .expect("read")
+        .replace("growth_percent = 15", "growth_percent = 16");
     std::fs::write(&file, text).expect("write");
-    let output = career_bot(&["knowledge", "check", dir.path().to_str().expect("utf-8")], "");
+    let output = career_bot(
+        &["knowledge", "check", dir.path().to_str().expect("utf-8")],
+        "",
+    );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stdout(&output).contains("not in the source: 16 at outlook.growth_percent"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("not in the source: 16 at outlook.growth_percent"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
 fn a_bad_knowledge_dir_is_reported_with_file_line_and_column() {
     let dir = knowledge_copy();
     let file = dir.path().join("intents.toml");
-    let text = std::fs::read_to_string(&file).expect("read").replacen("terse_words = 3", "terse_words = \"three\"", 1);
+    let text = std::fs::read_to_string(&file).expect("read").replacen(
+        "terse_words = 3",
+        "terse_words = \"three\"",
+        1,
+    );
     std::fs::write(&file, text).expect("write");
     // --knowledge is accepted after the subcommand too.
-    let output = career_bot(&["ask", "hi", "--knowledge", dir.path().to_str().expect("utf-8")], "");
+    let output = career_bot(
+        &[
+            "ask",
+            "hi",
+            "--knowledge",
+            dir.path().to_str().expect("utf-8"),
+        ],
+        "",
+    );
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("intents.toml:"), "{stderr}");
-    assert!(stderr.lines().filter(|l| l.contains("intents.toml:")).all(|l| l.split(':').count() >= 4), "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("intents.toml:"))
+            .all(|l| l.split(':').count() >= 4),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn chat_reads_questions_from_a_pipe() {
-    let output = career_bot(&["chat"], "how much do they make\nquit\nwhat degree do i need\n");
+    let output = career_bot(
+        &["chat"],
+        "how much do they make\nquit\nwhat degree do i need\n",
+    );
     assert!(output.status.success());
     let text = stdout(&output);
     assert!(text.contains("$37,110"), "{text}");

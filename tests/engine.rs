@@ -8,15 +8,20 @@ use career_bot::eval;
 use career_bot::CareerBot;
 
 fn shared(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/eval")
+        .join(name)
 }
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn score(path: &PathBuf) -> eval::Report {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let cases = eval::parse(&text).expect("labelled file parses");
     assert!(!cases.is_empty(), "{} has no cases", path.display());
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
@@ -42,7 +47,12 @@ fn dev_set_exact_accuracy_is_at_least_97_percent() {
         report.accuracy(),
         describe_misses(&report)
     );
-    assert_eq!(report.false_career_answers, 0, "career answers to off-topic dev questions:\n{}", describe_misses(&report));
+    assert_eq!(
+        report.false_career_answers,
+        0,
+        "career answers to off-topic dev questions:\n{}",
+        describe_misses(&report)
+    );
 }
 
 #[test]
@@ -60,8 +70,18 @@ fn clinc150_gets_a_career_answer_at_most_one_percent_of_the_time() {
 #[test]
 fn own_paraphrase_set_stays_accurate() {
     let report = score(&data("paraphrases.tsv"));
-    assert!(report.accuracy() >= 0.95, "accuracy {:.3} < 0.95:\n{}", report.accuracy(), describe_misses(&report));
-    assert_eq!(report.false_career_answers, 0, "{}", describe_misses(&report));
+    assert!(
+        report.accuracy() >= 0.95,
+        "accuracy {:.3} < 0.95:\n{}",
+        report.accuracy(),
+        describe_misses(&report)
+    );
+    assert_eq!(
+        report.false_career_answers,
+        0,
+        "{}",
+        describe_misses(&report)
+    );
 }
 
 #[derive(serde::Deserialize)]
@@ -84,7 +104,10 @@ fn normalisation_cases_from_the_table() {
     for case in &table.case {
         let got = bot.classify(&case.input).clauses.join(" | ");
         if got != case.clauses {
-            failures.push(format!("{:?}: expected {:?}, got {:?}", case.input, case.clauses, got));
+            failures.push(format!(
+                "{:?}: expected {:?}, got {:?}",
+                case.input, case.clauses, got
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -93,13 +116,20 @@ fn normalisation_cases_from_the_table() {
 #[test]
 fn every_reply_to_a_career_question_cites_source_and_year() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
-    for question in ["how much do they make", "is the field growing", "what degree do i need"] {
+    for question in [
+        "how much do they make",
+        "is the field growing",
+        "what degree do i need",
+    ] {
         let reply = bot.reply(question);
         assert_eq!(reply.kind, career_bot::ReplyKind::Answered, "{question}");
         for answer in &reply.answers {
             let source = answer.source.as_deref().unwrap_or_default();
             assert!(source.contains("BLS"), "{question}: source line {source:?}");
-            assert!(source.contains("2015") || source.contains("2014"), "{question}: no year in {source:?}");
+            assert!(
+                source.contains("2015") || source.contains("2014"),
+                "{question}: no year in {source:?}"
+            );
         }
     }
 }
@@ -107,11 +137,18 @@ fn every_reply_to_a_career_question_cites_source_and_year() {
 #[test]
 fn out_of_scope_replies_carry_no_figures() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
-    for question in ["how much do nurses make", "what's the weather", "how do i become a dentist"] {
+    for question in [
+        "how much do nurses make",
+        "what's the weather",
+        "how do i become a dentist",
+    ] {
         let reply = bot.reply(question);
         assert_eq!(reply.kind, career_bot::ReplyKind::OutOfScope, "{question}");
         let text = career_bot::answer::text::render_reply(&reply);
-        assert!(!text.contains('$'), "{question}: out-of-scope reply shows a figure: {text}");
+        assert!(
+            !text.contains('$'),
+            "{question}: out-of-scope reply shows a figure: {text}"
+        );
     }
 }
 
@@ -128,10 +165,18 @@ fn several_questions_in_one_message_get_every_answer() {
 fn near_misses_get_a_suggestion_not_an_answer() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
     let classification = bot.classify("what about the future in general");
-    assert!(classification.intents.is_empty(), "{}", classification.explain());
+    assert!(
+        classification.intents.is_empty(),
+        "{}",
+        classification.explain()
+    );
     assert_eq!(classification.suggestions, [career_bot::Intent::Outlook]);
     let reply = bot.reply_to(&classification);
-    assert!(reply.answers[0].body.contains("Did you mean"), "{}", reply.answers[0].body);
+    assert!(
+        reply.answers[0].body.contains("Did you mean"),
+        "{}",
+        reply.answers[0].body
+    );
 }
 
 #[test]

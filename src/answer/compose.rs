@@ -29,7 +29,11 @@ pub fn dollars(amount: u32) -> String {
 }
 
 fn bullet_list(items: &[String]) -> String {
-    items.iter().map(|item| format!("• {item}")).collect::<Vec<_>>().join("\n")
+    items
+        .iter()
+        .map(|item| format!("• {item}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn join_words(items: &[String]) -> String {
@@ -57,7 +61,10 @@ impl<'k> Composer<'k> {
     /// The source line for answers whose facts come from the article.
     fn source_line(&self, source: SourceRef, data: &str) -> String {
         let source = self.knowledge.occupation.source(source);
-        format!("Source: {} ({}), {data}, as quoted in a career-information article", source.name, source.short)
+        format!(
+            "Source: {} ({}), {data}, as quoted in a career-information article",
+            source.name, source.short
+        )
     }
 
     fn main_source(&self) -> SourceRef {
@@ -88,7 +95,14 @@ impl<'k> Composer<'k> {
             .collect()
     }
 
-    fn topic(&self, intent: Intent, title: &str, body: String, fields: Vec<Field>, source: String) -> Answer {
+    fn topic(
+        &self,
+        intent: Intent,
+        title: &str,
+        body: String,
+        fields: Vec<Field>,
+        source: String,
+    ) -> Answer {
         Answer {
             intent: Some(intent),
             title: title.to_string(),
@@ -118,7 +132,11 @@ impl<'k> Composer<'k> {
 
     fn overview(&self) -> Answer {
         let o = &self.knowledge.occupation;
-        let body = format!("{}\n\n{}", o.overview.summary, bullet_list(&o.overview.highlights));
+        let body = format!(
+            "{}\n\n{}",
+            o.overview.summary,
+            bullet_list(&o.overview.highlights)
+        );
         self.topic(
             Intent::Overview,
             &format!("What is a {}?", self.title()),
@@ -147,7 +165,12 @@ impl<'k> Composer<'k> {
 
     fn workplace(&self) -> Answer {
         let w = &self.knowledge.occupation.workplace;
-        let body = format!("{} {}\n\n{}", w.summary, w.environment, bullet_list(&w.settings));
+        let body = format!(
+            "{} {}\n\n{}",
+            w.summary,
+            w.environment,
+            bullet_list(&w.settings)
+        );
         self.topic(
             Intent::Workplace,
             "Where they work",
@@ -210,7 +233,11 @@ impl<'k> Composer<'k> {
         let fields = vec![
             Field {
                 name: "Required?".into(),
-                value: if c.required { "Yes".into() } else { "No, but employers prefer it".into() },
+                value: if c.required {
+                    "Yes".into()
+                } else {
+                    "No, but employers prefer it".into()
+                },
                 inline: true,
             },
             Field {
@@ -260,7 +287,11 @@ impl<'k> Composer<'k> {
                 self.cite(average.source, average.year)
             ));
         }
-        let industries: Vec<&PayFigure> = o.pay.iter().filter(|f| f.kind == PayKind::IndustryAverage).collect();
+        let industries: Vec<&PayFigure> = o
+            .pay
+            .iter()
+            .filter(|f| f.kind == PayKind::IndustryAverage)
+            .collect();
         if let Some(top) = industries.iter().max_by_key(|f| f.amount) {
             sentences.push(format!(
                 "Pay varies by industry, up to {} in {} ({}).",
@@ -269,8 +300,12 @@ impl<'k> Composer<'k> {
                 self.cite(top.source, top.year)
             ));
         }
-        let year = o.pay_year().map_or_else(|| "undated".to_string(), |y| y.to_string());
-        sentences.push(format!("These figures are from {year}; current pay is likely higher."));
+        let year = o
+            .pay_year()
+            .map_or_else(|| "undated".to_string(), |y| y.to_string());
+        sentences.push(format!(
+            "These figures are from {year}; current pay is likely higher."
+        ));
         let fields = o
             .pay
             .iter()
@@ -307,7 +342,10 @@ impl<'k> Composer<'k> {
             value: format!(
                 "{}% ({})",
                 out.growth_percent,
-                self.cite(out.source, format!("{}–{} projection", out.period_start, out.period_end))
+                self.cite(
+                    out.source,
+                    format!("{}–{} projection", out.period_start, out.period_end)
+                )
             ),
             inline: true,
         }];
@@ -316,7 +354,10 @@ impl<'k> Composer<'k> {
             "Job outlook",
             body,
             fields,
-            self.source_line(out.source, &format!("{}–{} projection", out.period_start, out.period_end)),
+            self.source_line(
+                out.source,
+                &format!("{}–{} projection", out.period_start, out.period_end),
+            ),
         )
     }
 
@@ -327,7 +368,11 @@ impl<'k> Composer<'k> {
             .iter()
             .map(|alt| Field {
                 name: alt.title.clone(),
-                value: format!("{} Education: {}.", alt.description, alt.education.to_lowercase()),
+                value: format!(
+                    "{} Education: {}.",
+                    alt.description,
+                    alt.education.to_lowercase()
+                ),
                 inline: false,
             })
             .collect();
@@ -343,7 +388,12 @@ impl<'k> Composer<'k> {
     fn topic_summaries(&self) -> String {
         let summaries: Vec<String> = Intent::TOPICS
             .iter()
-            .filter_map(|&intent| self.knowledge.intents.rule(intent).map(|r| r.summary.clone()))
+            .filter_map(|&intent| {
+                self.knowledge
+                    .intents
+                    .rule(intent)
+                    .map(|r| r.summary.clone())
+            })
             .collect();
         join_words(&summaries)
     }
@@ -401,10 +451,18 @@ impl<'k> Composer<'k> {
         );
         let near: Vec<String> = suggestions
             .iter()
-            .filter_map(|&intent| self.knowledge.intents.rule(intent).map(|r| r.summary.clone()))
+            .filter_map(|&intent| {
+                self.knowledge
+                    .intents
+                    .rule(intent)
+                    .map(|r| r.summary.clone())
+            })
             .collect();
         if !near.is_empty() {
-            body.push_str(&format!(" Did you mean to ask about {}?", join_words(&near)));
+            body.push_str(&format!(
+                " Did you mean to ask about {}?",
+                join_words(&near)
+            ));
         }
         Answer {
             intent: None,
@@ -428,7 +486,9 @@ impl<'k> Composer<'k> {
                 inline: false,
             })
             .collect();
-        let year = o.pay_year().map_or_else(|| "undated".to_string(), |y| y.to_string());
+        let year = o
+            .pay_year()
+            .map_or_else(|| "undated".to_string(), |y| y.to_string());
         Answer {
             intent: None,
             title: "Where my facts come from".into(),

@@ -24,12 +24,20 @@ pub fn render_answer(answer: &Answer) -> String {
 /// A whole reply as terminal text, follow-up suggestions last.
 pub fn render_reply(reply: &Reply) -> String {
     let mut parts: Vec<String> = reply.answers.iter().map(render_answer).collect();
-    if let Some(follow_ups) = reply.answers.last().map(|a| &a.follow_ups).filter(|f| !f.is_empty()) {
+    if let Some(follow_ups) = reply
+        .answers
+        .last()
+        .map(|a| &a.follow_ups)
+        .filter(|f| !f.is_empty())
+    {
         parts.push(format!("You could also ask: {}", follow_ups.join(" · ")));
     }
     parts.join("\n")
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|line| format!("  {line}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -1,11 +1,11 @@
 //! Typo correction against the intent table's vocabulary.
 //!
 //! Comparing every word with every keyword is too slow for the throughput we
-//! need, so the index stores each target word under every string reachable
-//! from it by deleting up to its allowed number of letters (the symmetric
-//! delete method). A typed word looks up its own deletions, and each
-//! candidate is confirmed with `strsim`'s optimal string alignment distance,
-//! which counts a swap of two neighbouring letters as one edit.
+//! need, so the index buckets target words by first letter and length: a
+//! typed word is compared only with targets that share its first letter and
+//! are within two letters of its length, a handful out of hundreds. The
+//! comparison is `strsim`'s optimal string alignment distance, which counts
+//! a swap of two neighbouring letters as one edit.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,11 +26,12 @@ pub fn allowed_edits(target_len: usize) -> usize {
     }
 }
 
-/// Deletion index over the target words.
+/// Target words bucketed by first letter and length, so a typed word is
+/// compared only with the few targets it could be a typo of.
 #[derive(Debug, Default)]
 pub struct KeywordIndex {
     targets: Vec<String>,
-    by_deletion: HashMap<String, Vec<u32>>,
+    by_first_and_len: HashMap<(char, usize), Vec<u32>>,
 }
 
 impl KeywordIndex {
@@ -41,15 +42,20 @@ impl KeywordIndex {
         // Sorted so equal-distance ties break the same way every run.
         sorted.sort_unstable();
         for target in sorted {
-            let edits = allowed_edits(target.chars().count());
-            if edits == 0 {
+            let len = target.chars().count();
+            let Some(first) = target.chars().next() else {
+                continue;
+            };
+            if allowed_edits(len) == 0 {
                 continue;
             }
             let id = index.targets.len() as u32;
             index.targets.push(target.to_string());
-            for variant in deletions(target, edits) {
-                index.by_deletion.entry(variant).or_default().push(id);
-            }
+            index
+                .by_first_and_len
+                .entry((first, len))
+                .or_default()
+                .push(id);
         }
         index
     }
@@ -64,21 +70,20 @@ impl KeywordIndex {
         }
         let first = word.chars().next()?;
         let mut best: Option<(usize, u32)> = None;
-        let mut seen = HashSet::new();
-        for variant in deletions(word, 2) {
-            let Some(ids) = self.by_deletion.get(&variant) else {
+        // A target of length n tolerates at most 2 edits, so only targets
+        // within 2 letters of the word's length can match.
+        for target_len in len.saturating_sub(2)..=len + 2 {
+            let Some(ids) = self.by_first_and_len.get(&(first, target_len)) else {
                 continue;
             };
+            let allowed = allowed_edits(target_len);
+            if target_len.abs_diff(len) > allowed {
+                continue;
+            }
             for &id in ids {
-                if !seen.insert(id) {
-                    continue;
-                }
                 let target = &self.targets[id as usize];
-                if !target.starts_with(first) {
-                    continue;
-                }
                 let distance = strsim::osa_distance(word, target);
-                if distance == 0 || distance > allowed_edits(target.chars().count()) {
+                if distance == 0 || distance > allowed {
                     continue;
                 }
                 if best.map_or(true, |(d, b)| (distance, id) < (d, b)) {
@@ -101,41 +106,19 @@ impl KeywordIndex {
     }
 }
 
-/// `word` and every string made by deleting up to `max` of its letters.
-fn deletions(word: &str, max: usize) -> HashSet<String> {
-    let mut all = HashSet::new();
-    all.insert(word.to_string());
-    let mut frontier = vec![word.to_string()];
-    for _ in 0..max {
-        let mut next = Vec::new();
-        for current in &frontier {
-            let chars: Vec<char> = current.chars().collect();
-            if chars.len() <= 1 {
-                continue;
-            }
-            for skip in 0..chars.len() {
-                let variant: String = chars
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, _)| i != skip)
-                    .map(|(_, c)| c)
-                    .collect();
-                if all.insert(variant.clone()) {
-                    next.push(variant);
-                }
-            }
-        }
-        frontier = next;
-    }
-    all
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn index() -> KeywordIndex {
-        KeywordIndex::new(["salary", "certification", "requirements", "earning", "pay", "outlook"])
+        KeywordIndex::new([
+            "salary",
+            "certification",
+            "requirements",
+            "earning",
+            "pay",
+            "outlook",
+        ])
     }
 
     #[test]
@@ -143,7 +126,10 @@ mod tests {
         let index = index();
         assert_eq!(index.correct("salery").unwrap().target, "salary");
         assert_eq!(index.correct("slaary").unwrap().target, "salary");
-        assert_eq!(index.correct("certifcation").unwrap().target, "certification");
+        assert_eq!(
+            index.correct("certifcation").unwrap().target,
+            "certification"
+        );
         assert_eq!(index.correct("requirments").unwrap().target, "requirements");
         assert_eq!(index.correct("outlok").unwrap().target, "outlook");
     }

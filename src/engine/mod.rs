@@ -22,6 +22,9 @@ use crate::knowledge::Knowledge;
 use fuzzy::KeywordIndex;
 use normalize::{collapse_runs, Normalizer, Token};
 
+/// Cache for the lazy DFA of the combined pattern set.
+const PATTERN_DFA_CACHE_BYTES: usize = 64 << 20;
+
 /// Score an intent needs in a clause to be answered.
 pub const THRESHOLD: f32 = 1.0;
 /// Score of a strong pattern or an exactly spelt keyword.
@@ -63,8 +66,13 @@ impl fmt::Display for Rule {
                 typed,
                 keyword,
                 distance,
-            } => write!(f, "keyword \"{keyword}\" from typo \"{typed}\" (distance {distance})"),
-            Rule::Excluded { index, pattern } => write!(f, "excluded by exclude[{index}] /{pattern}/"),
+            } => write!(
+                f,
+                "keyword \"{keyword}\" from typo \"{typed}\" (distance {distance})"
+            ),
+            Rule::Excluded { index, pattern } => {
+                write!(f, "excluded by exclude[{index}] /{pattern}/")
+            }
         }
     }
 }
@@ -128,8 +136,15 @@ impl Classification {
             );
         }
         for (intent, score) in &self.scores {
-            let verdict = if self.intents.contains(intent) { "answered" } else { "below threshold" };
-            let _ = writeln!(out, "score {intent:<13} {score:.1} ({verdict}, threshold {THRESHOLD:.1})");
+            let verdict = if self.intents.contains(intent) {
+                "answered"
+            } else {
+                "below threshold"
+            };
+            let _ = writeln!(
+                out,
+                "score {intent:<13} {score:.1} ({verdict}, threshold {THRESHOLD:.1})"
+            );
         }
         let names: Vec<_> = self.intents.iter().map(|i| i.name()).collect();
         let _ = write!(out, "intents: [{}]", names.join(", "));
@@ -172,11 +187,15 @@ pub struct Engine {
     clause_breaks: HashSet<String>,
     typo_index: KeywordIndex,
     keywords: Vec<(Intent, HashSet<String>, HashSet<String>)>,
-    career_aliases: Vec<String>,
-    alternatives: Vec<(String, Vec<String>)>,
+    /// Any name of this career, singular or plural.
+    career_alias: Regex,
+    /// Each related career's title and a regex for its names.
+    alternatives: Vec<(String, Regex)>,
     own_subject_words: HashSet<String>,
-    other_occupations: Vec<String>,
-    occupation_exceptions: Vec<String>,
+    /// Any other occupation; the match names which.
+    other_occupation: Regex,
+    /// Phrases in which an occupation word names a place or a thing.
+    occupation_exception: Regex,
     terse_words: usize,
 }
 
@@ -207,18 +226,39 @@ impl Engine {
         }
         // Each pattern compiled on its own during validation, so the set
         // compiles too; an empty set is the fallback for the impossible case.
-        let patterns = RegexSet::new(&pattern_sources).unwrap_or_else(|_| RegexSet::empty());
-        let subject_slots: Vec<Regex> = table.scope.subject_slots.iter().map(|p| p.regex.clone()).collect();
-        let subject_slot_set =
-            RegexSet::new(subject_slots.iter().map(Regex::as_str)).unwrap_or_else(|_| RegexSet::empty());
+        // The set's lazy DFA gains states as it meets new messages; with the
+        // default cache it would keep throwing them away and rebuilding them,
+        // so it gets room for the whole table's states.
+        let patterns = regex::RegexSetBuilder::new(&pattern_sources)
+            .dfa_size_limit(PATTERN_DFA_CACHE_BYTES)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+        let subject_slots: Vec<Regex> = table
+            .scope
+            .subject_slots
+            .iter()
+            .map(|p| p.regex.clone())
+            .collect();
+        let subject_slot_set = RegexSet::new(subject_slots.iter().map(Regex::as_str))
+            .unwrap_or_else(|_| RegexSet::empty());
 
         let normal_phrase = |phrase: &str| normalizer.normalize(phrase).text();
-        let career_aliases: Vec<String> = knowledge.occupation.aliases.iter().map(|a| normal_phrase(a)).collect();
+        let career_aliases: Vec<String> = knowledge
+            .occupation
+            .aliases
+            .iter()
+            .map(|a| normal_phrase(a))
+            .collect();
         let alternatives: Vec<(String, Vec<String>)> = knowledge
             .occupation
             .alternatives
             .iter()
-            .map(|alt| (alt.title.clone(), alt.aliases.iter().map(|a| normal_phrase(a)).collect()))
+            .map(|alt| {
+                (
+                    alt.title.clone(),
+                    alt.aliases.iter().map(|a| normal_phrase(a)).collect(),
+                )
+            })
             .collect();
 
         let mut keywords = Vec::new();
@@ -241,17 +281,29 @@ impl Engine {
             .collect();
         topical.extend(context_words.iter().cloned());
         let phrase_words = |phrases: &[String]| -> Vec<String> {
-            phrases.iter().flat_map(|p| p.split_whitespace().map(str::to_string)).collect()
+            phrases
+                .iter()
+                .flat_map(|p| p.split_whitespace().map(str::to_string))
+                .collect()
         };
         let alias_words = phrase_words(&career_aliases);
-        let alternative_words: Vec<String> =
-            alternatives.iter().flat_map(|(_, aliases)| phrase_words(aliases)).collect();
+        let alternative_words: Vec<String> = alternatives
+            .iter()
+            .flat_map(|(_, aliases)| phrase_words(aliases))
+            .collect();
         topical.extend(alias_words.iter().cloned());
         topical.extend(alternative_words.iter().cloned());
-        let pattern_words: Vec<String> = pattern_sources.iter().flat_map(|p| literal_words(p)).collect();
+        let pattern_words: Vec<String> = pattern_sources
+            .iter()
+            .flat_map(|p| literal_words(p))
+            .collect();
         let occupation_words = phrase_words(&table.scope.other_occupations);
-        let replacement_words: Vec<String> =
-            table.lexicon.replacements.iter().flat_map(|(_, to)| to.split_whitespace().map(str::to_string)).collect();
+        let replacement_words: Vec<String> = table
+            .lexicon
+            .replacements
+            .iter()
+            .flat_map(|(_, to)| to.split_whitespace().map(str::to_string))
+            .collect();
 
         let mut known: HashSet<String> = HashSet::new();
         known.extend(table.lexicon.function_words.iter().cloned());
@@ -263,7 +315,10 @@ impl Engine {
         known.extend(replacement_words);
 
         let typo_index = KeywordIndex::new(
-            topical.iter().chain(occupation_words.iter()).map(String::as_str),
+            topical
+                .iter()
+                .chain(occupation_words.iter())
+                .map(String::as_str),
         );
         Engine {
             normalizer,
@@ -278,11 +333,14 @@ impl Engine {
             clause_breaks: table.lexicon.clause_breaks.iter().cloned().collect(),
             typo_index,
             keywords,
-            career_aliases,
-            alternatives,
+            career_alias: phrase_regex(&career_aliases),
+            alternatives: alternatives
+                .iter()
+                .map(|(title, aliases)| (title.clone(), phrase_regex(aliases)))
+                .collect(),
             own_subject_words: table.scope.own_subject_words.iter().cloned().collect(),
-            other_occupations: table.scope.other_occupations.clone(),
-            occupation_exceptions: table.scope.occupation_exceptions.clone(),
+            other_occupation: phrase_regex(&table.scope.other_occupations),
+            occupation_exception: phrase_regex(&table.scope.occupation_exceptions),
             terse_words: table.scope.terse_words,
         }
     }
@@ -323,8 +381,11 @@ impl Engine {
             .iter()
             .map(|text| self.patterns.matches(text).into_iter().collect())
             .collect();
-        result.career_context = contains_phrase(&full_text, &self.career_aliases)
-            || matches.iter().flatten().any(|&i| matches!(self.roles[i], PatternRole::Context));
+        result.career_context = self.career_alias.is_match(&full_text)
+            || matches
+                .iter()
+                .flatten()
+                .any(|&i| matches!(self.roles[i], PatternRole::Context));
         result.subject = self.subject(&clause_texts, &full_text);
 
         // Score every intent in every clause. An exclude pattern anywhere in
@@ -335,15 +396,24 @@ impl Engine {
         let mut excluded = [false; Intent::ALL.len()];
         for (clause_index, (clause, matched)) in clauses.iter().zip(&matches).enumerate() {
             let terse = self.is_terse(clause);
-            let bonus = if result.career_context || terse { CONTEXT_BONUS } else { 0.0 };
+            let bonus = if result.career_context || terse {
+                CONTEXT_BONUS
+            } else {
+                0.0
+            };
             for (intent_index, &intent) in Intent::ALL.iter().enumerate() {
                 let clause_evidence = self.evidence_for(intent, clause_index, clause, matched);
-                if clause_evidence.iter().any(|e| matches!(e.rule, Rule::Excluded { .. })) {
+                if clause_evidence
+                    .iter()
+                    .any(|e| matches!(e.rule, Rule::Excluded { .. }))
+                {
                     excluded[intent_index] = true;
                 }
                 let strong = clause_evidence.iter().any(|e| e.score >= STRONG);
                 has_strong[clause_index][intent_index] = strong;
-                let weak = clause_evidence.iter().any(|e| e.score > 0.0 && e.score < STRONG);
+                let weak = clause_evidence
+                    .iter()
+                    .any(|e| e.score > 0.0 && e.score < STRONG);
                 per_clause[clause_index][intent_index] = if strong {
                     STRONG
                 } else if weak {
@@ -354,7 +424,18 @@ impl Engine {
                 result.evidence.extend(clause_evidence);
             }
         }
+        let overview = Intent::Overview as usize;
         for (scores, strong) in per_clause.iter_mut().zip(&has_strong) {
+            // "Tell me about the job market" asks about the market: the
+            // overview is the fallback topic, kept only when no other topic
+            // in the clause is asked for outright.
+            if strong
+                .iter()
+                .enumerate()
+                .any(|(i, &s)| s && i != overview && Intent::ALL[i].is_topic())
+            {
+                scores[overview] = 0.0;
+            }
             for (score, vetoed) in scores.iter_mut().zip(excluded) {
                 if vetoed {
                     *score = 0.0;
@@ -370,7 +451,12 @@ impl Engine {
             }
         }
         let best: Vec<f32> = (0..Intent::ALL.len())
-            .map(|i| per_clause.iter().map(|scores| scores[i]).fold(0.0, f32::max))
+            .map(|i| {
+                per_clause
+                    .iter()
+                    .map(|scores| scores[i])
+                    .fold(0.0, f32::max)
+            })
             .collect();
         result.scores = Intent::ALL
             .iter()
@@ -386,7 +472,9 @@ impl Engine {
             .collect();
         // Small talk only when the whole message was understood: "help, I
         // lost my phone" is not a request for the bot's help text.
-        let every_clause_understood = per_clause.iter().all(|scores| scores.iter().any(|&s| s >= THRESHOLD));
+        let every_clause_understood = per_clause
+            .iter()
+            .all(|scores| scores.iter().any(|&s| s >= THRESHOLD));
         if !every_clause_understood {
             intents.retain(|intent| intent.is_topic());
         }
@@ -455,13 +543,22 @@ impl Engine {
     }
 
     fn is_terse(&self, clause: &[Word]) -> bool {
-        let content: Vec<&Word> = clause.iter().filter(|w| !self.function_words.contains(&w.text)).collect();
+        let content: Vec<&Word> = clause
+            .iter()
+            .filter(|w| !self.function_words.contains(&w.text))
+            .collect();
         !content.is_empty()
             && content.len() <= self.terse_words
             && content.iter().all(|w| self.topical.contains(&w.text))
     }
 
-    fn evidence_for(&self, intent: Intent, clause_index: usize, clause: &[Word], matched: &[usize]) -> Vec<Evidence> {
+    fn evidence_for(
+        &self,
+        intent: Intent,
+        clause_index: usize,
+        clause: &[Word],
+        matched: &[usize],
+    ) -> Vec<Evidence> {
         let mut found = Vec::new();
         let mut push = |rule: Rule, score: f32| {
             found.push(Evidence {
@@ -474,31 +571,50 @@ impl Engine {
         for &i in matched {
             let pattern = || self.pattern_sources[i].clone();
             match self.roles[i] {
-                PatternRole::Strong(owner, index) if owner == intent => {
-                    push(Rule::StrongPattern { index, pattern: pattern() }, STRONG)
-                }
-                PatternRole::Weak(owner, index) if owner == intent => {
-                    push(Rule::WeakPattern { index, pattern: pattern() }, WEAK)
-                }
-                PatternRole::Exclude(owner, index) if owner == intent => {
-                    push(Rule::Excluded { index, pattern: pattern() }, 0.0)
-                }
+                PatternRole::Strong(owner, index) if owner == intent => push(
+                    Rule::StrongPattern {
+                        index,
+                        pattern: pattern(),
+                    },
+                    STRONG,
+                ),
+                PatternRole::Weak(owner, index) if owner == intent => push(
+                    Rule::WeakPattern {
+                        index,
+                        pattern: pattern(),
+                    },
+                    WEAK,
+                ),
+                PatternRole::Exclude(owner, index) if owner == intent => push(
+                    Rule::Excluded {
+                        index,
+                        pattern: pattern(),
+                    },
+                    0.0,
+                ),
                 _ => {}
             }
         }
-        if let Some((_, strong, weak)) = self.keywords.iter().find(|(owner, _, _)| *owner == intent) {
+        if let Some((_, strong, weak)) = self.keywords.iter().find(|(owner, _, _)| *owner == intent)
+        {
             for word in clause {
-                match (&word.typed, strong.contains(&word.text), weak.contains(&word.text)) {
+                match (
+                    &word.typed,
+                    strong.contains(&word.text),
+                    weak.contains(&word.text),
+                ) {
                     (None, true, _) => push(Rule::Keyword(word.text.clone()), STRONG),
                     (None, false, true) => push(Rule::WeakKeyword(word.text.clone()), WEAK),
-                    (Some((typed, distance)), true, _) | (Some((typed, distance)), false, true) => push(
-                        Rule::TypoKeyword {
-                            typed: typed.clone(),
-                            keyword: word.text.clone(),
-                            distance: *distance,
-                        },
-                        WEAK,
-                    ),
+                    (Some((typed, distance)), true, _) | (Some((typed, distance)), false, true) => {
+                        push(
+                            Rule::TypoKeyword {
+                                typed: typed.clone(),
+                                keyword: word.text.clone(),
+                                distance: *distance,
+                            },
+                            WEAK,
+                        )
+                    }
                     _ => {}
                 }
             }
@@ -511,7 +627,10 @@ impl Engine {
     fn subject(&self, clauses: &[String], full_text: &str) -> Subject {
         for clause in clauses {
             for slot in self.subject_slot_set.matches(clause).into_iter() {
-                let Some(who) = self.subject_slots[slot].captures(clause).and_then(|c| c.name("who")) else {
+                let Some(who) = self.subject_slots[slot]
+                    .captures(clause)
+                    .and_then(|c| c.name("who"))
+                else {
                     continue;
                 };
                 match self.classify_who(who.as_str()) {
@@ -524,7 +643,7 @@ impl Engine {
             return Subject::Alternative(name);
         }
         if let Some(occupation) = self.occupation_in(full_text) {
-            if !contains_phrase(full_text, &self.career_aliases) {
+            if !self.career_alias.is_match(full_text) {
                 return Subject::Other(occupation);
             }
         }
@@ -532,7 +651,7 @@ impl Engine {
     }
 
     fn classify_who(&self, who: &str) -> Subject {
-        if contains_phrase(who, &self.career_aliases) {
+        if self.career_alias.is_match(who) {
             return Subject::ThisCareer;
         }
         if let Some(name) = self.alternative_in(who) {
@@ -557,22 +676,45 @@ impl Engine {
     fn alternative_in(&self, text: &str) -> Option<String> {
         self.alternatives
             .iter()
-            .find(|(_, aliases)| contains_phrase(text, aliases) || contains_phrase(&singular_text(text), aliases))
+            .find(|(_, names)| names.is_match(text))
             .map(|(title, _)| title.clone())
     }
 
+    /// The first other occupation named in `text` outside an exception
+    /// phrase ("doctors office" names a place).
     fn occupation_in(&self, text: &str) -> Option<String> {
-        let singular = singular_text(text);
-        let mut masked = format!(" {singular} ");
-        for exception in &self.occupation_exceptions {
-            let needle = format!(" {} ", singular_text(exception));
-            masked = masked.replace(&needle, " _ ");
-        }
-        self.other_occupations
-            .iter()
-            .find(|occupation| masked.contains(&format!(" {occupation} ")))
-            .cloned()
+        let exceptions: Vec<std::ops::Range<usize>> = self
+            .occupation_exception
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect();
+        self.other_occupation
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .find(|m| {
+                !exceptions
+                    .iter()
+                    .any(|e| e.start <= m.start() && m.end() <= e.end)
+            })
+            .map(|m| m.as_str().to_string())
     }
+}
+
+/// One regex matching any of `phrases` on word boundaries, plural or not;
+/// group 1 holds the phrase. Longer phrases come first so "software
+/// engineer" wins over "engineer".
+fn phrase_regex(phrases: &[String]) -> Regex {
+    let mut sorted: Vec<&String> = phrases.iter().filter(|p| !p.is_empty()).collect();
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let alternation: Vec<String> = sorted.iter().map(|p| regex::escape(p)).collect();
+    let source = if alternation.is_empty() {
+        // An empty character class: matches nothing.
+        r"[^\s\S]".to_string()
+    } else {
+        format!(r"\b({})(?:s|es)?\b", alternation.join("|"))
+    };
+    // Escaped literals always compile; the fallback is unreachable.
+    Regex::new(&source).unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"))
 }
 
 /// The clause as the patterns read it: words joined by single spaces, with
@@ -593,12 +735,6 @@ fn ascii_text(clause: &[Word]) -> String {
     text
 }
 
-/// True when one of `phrases` occurs in `text` on word boundaries.
-fn contains_phrase(text: &str, phrases: &[String]) -> bool {
-    let padded = format!(" {text} ");
-    phrases.iter().any(|p| !p.is_empty() && padded.contains(&format!(" {p} ")))
-}
-
 /// A crude singular: enough to match "nurses" to "nurse".
 fn singular(word: &str) -> &str {
     if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
@@ -606,10 +742,6 @@ fn singular(word: &str) -> &str {
     } else {
         word
     }
-}
-
-fn singular_text(text: &str) -> String {
-    text.split_whitespace().map(singular).collect::<Vec<_>>().join(" ")
 }
 
 /// Lower-case words of three or more letters written literally in a

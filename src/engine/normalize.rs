@@ -68,7 +68,12 @@ impl Normalizer {
         let replacements = lexicon
             .replacements
             .iter()
-            .map(|(from, to)| (from.clone(), to.split_whitespace().map(str::to_string).collect()))
+            .map(|(from, to)| {
+                (
+                    from.clone(),
+                    to.split_whitespace().map(str::to_string).collect(),
+                )
+            })
             .collect();
         Normalizer {
             // These patterns are fixed and tested; a failure is a programming error.
@@ -87,11 +92,15 @@ impl Normalizer {
     /// Normalises one message.
     pub fn normalize(&self, raw: &str) -> Normalized {
         let raw = truncate(raw, MAX_INPUT_BYTES);
-        let text = self.custom_emoji.replace_all(raw, " $1 ");
-        let text = self.discord_tokens.replace_all(&text, " ");
-        let text = self.masked_link.replace_all(&text, " $1 ");
-        let text = self.url.replace_all(&text, " ");
-        let mut text = text.into_owned();
+        // Most messages hold no markup: skip the regex passes for them.
+        let mut text = if raw.contains(['<', '@', '[', ':', '.']) {
+            let text = self.custom_emoji.replace_all(raw, " $1 ");
+            let text = self.discord_tokens.replace_all(&text, " ");
+            let text = self.masked_link.replace_all(&text, " $1 ");
+            self.url.replace_all(&text, " ").into_owned()
+        } else {
+            raw.to_string()
+        };
         if !text.is_ascii() {
             for (emoji, words) in &self.emoji {
                 if text.contains(emoji.as_str()) {
@@ -169,7 +178,10 @@ fn split_pieces(text: &str) -> Vec<Piece> {
             // Apostrophes inside a word join it: "what's" → "whats".
             '\'' | '’' | 'ʼ' | '‘' | '`' if prev_alnum && next_alnum => {}
             // "3.5" and "40,000" stay one figure.
-            '.' | ',' if prev_alnum && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit) => {}
+            '.' | ','
+                if prev_alnum
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit) => {}
             '?' | '!' | '.' | ';' | ':' | '\n' | '\r' | '¿' | '¡' | '…' | ',' => {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Break);

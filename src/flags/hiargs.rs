@@ -35,12 +35,32 @@ impl KnowledgeSource {
 /// What to do, with everything it needs.
 #[derive(Debug)]
 pub enum HiCommand {
-    Chat { bot: CareerBot },
-    Ask { bot: CareerBot, question: String, json: bool, explain: bool },
-    Classify { bot: CareerBot },
-    Eval { bot: CareerBot, file: PathBuf, text: String, min_accuracy: Option<f64>, max_misses: usize },
-    KnowledgeCheck { source: KnowledgeSource },
-    Run { config: PathBuf, knowledge: KnowledgeSource },
+    Chat {
+        bot: CareerBot,
+    },
+    Ask {
+        bot: CareerBot,
+        question: String,
+        json: bool,
+        explain: bool,
+    },
+    Classify {
+        bot: CareerBot,
+    },
+    Eval {
+        bot: CareerBot,
+        file: PathBuf,
+        text: String,
+        min_accuracy: Option<f64>,
+        max_misses: usize,
+    },
+    KnowledgeCheck {
+        source: KnowledgeSource,
+    },
+    Run {
+        config: PathBuf,
+        knowledge: KnowledgeSource,
+    },
 }
 
 impl HiCommand {
@@ -50,23 +70,46 @@ impl HiCommand {
             None => KnowledgeSource::BuiltIn,
         };
         Ok(match low.command.unwrap_or(LowCommand::Chat) {
-            LowCommand::Chat => HiCommand::Chat { bot: knowledge.load()? },
-            LowCommand::Ask { json, explain, question } => HiCommand::Ask {
+            LowCommand::Chat => HiCommand::Chat {
+                bot: knowledge.load()?,
+            },
+            LowCommand::Ask {
+                json,
+                explain,
+                question,
+            } => HiCommand::Ask {
                 bot: knowledge.load()?,
                 question: question.join(" "),
                 json,
                 explain,
             },
-            LowCommand::Classify => HiCommand::Classify { bot: knowledge.load()? },
-            LowCommand::Eval { file, min_accuracy, max_misses } => {
+            LowCommand::Classify => HiCommand::Classify {
+                bot: knowledge.load()?,
+            },
+            LowCommand::Eval {
+                file,
+                min_accuracy,
+                max_misses,
+            } => {
                 if let Some(min) = min_accuracy {
-                    anyhow::ensure!((0.0..=1.0).contains(&min), "--min-accuracy must be between 0 and 1, got {min}");
+                    anyhow::ensure!(
+                        (0.0..=1.0).contains(&min),
+                        "--min-accuracy must be between 0 and 1, got {min}"
+                    );
                 }
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
-                HiCommand::Eval { bot: knowledge.load()?, file, text, min_accuracy, max_misses }
+                HiCommand::Eval {
+                    bot: knowledge.load()?,
+                    file,
+                    text,
+                    min_accuracy,
+                    max_misses,
+                }
             }
-            LowCommand::Knowledge { action: KnowledgeAction::Check { dir } } => HiCommand::KnowledgeCheck {
+            LowCommand::Knowledge {
+                action: KnowledgeAction::Check { dir },
+            } => HiCommand::KnowledgeCheck {
                 source: dir.map_or(knowledge, KnowledgeSource::Dir),
             },
             LowCommand::Run { config } => HiCommand::Run { config, knowledge },

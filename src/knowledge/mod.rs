@@ -136,8 +136,10 @@ impl KnowledgeFiles {
     pub fn read_dir(dir: &Path) -> Result<KnowledgeFiles, KnowledgeError> {
         let read = |name: &str| -> Result<SourceFile, KnowledgeError> {
             let path = dir.join(name);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|source| KnowledgeError::Read { path: path.clone(), source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| KnowledgeError::Read {
+                path: path.clone(),
+                source,
+            })?;
             Ok(SourceFile {
                 name: path.display().to_string(),
                 text,

@@ -41,7 +41,9 @@ pub fn figures_in(text: &str) -> Vec<String> {
             current.push(c);
         } else if c == ','
             && !current.is_empty()
-            && chars.get(i + 1..i + 4).is_some_and(|next| next.iter().all(char::is_ascii_digit))
+            && chars
+                .get(i + 1..i + 4)
+                .is_some_and(|next| next.iter().all(char::is_ascii_digit))
             && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
         {
             // A thousands separator: "40,430".
@@ -81,7 +83,9 @@ fn walk(path: &str, value: &toml::Value, known: &BTreeSet<String>, report: &mut 
     };
     match value {
         toml::Value::Integer(n) => check_figure(n.unsigned_abs().to_string()),
-        toml::Value::Float(x) => figures_in(&x.to_string()).into_iter().for_each(check_figure),
+        toml::Value::Float(x) => figures_in(&x.to_string())
+            .into_iter()
+            .for_each(check_figure),
         toml::Value::String(text) => figures_in(text).into_iter().for_each(check_figure),
         toml::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -103,7 +107,10 @@ mod tests {
 
     #[test]
     fn figures_fold_thousands_separators() {
-        assert_eq!(figures_in("$40,430 and 15% (2014-2024)"), ["40430", "15", "2014", "2024"]);
+        assert_eq!(
+            figures_in("$40,430 and 15% (2014-2024)"),
+            ["40430", "15", "2014", "2024"]
+        );
         assert_eq!(figures_in("1,2 and 3,4567"), ["1", "2", "3", "4567"]);
         assert_eq!(figures_in("2-year"), ["2"]);
     }

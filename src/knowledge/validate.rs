@@ -86,9 +86,10 @@ pub(super) fn knowledge(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeEr
     let mut problems = occupation_problems.found;
     problems.extend(intent_problems.found);
     match (occupation, intents) {
-        (Some(occupation), Some(intents)) if problems.is_empty() => {
-            Ok(Knowledge { occupation, intents })
-        }
+        (Some(occupation), Some(intents)) if problems.is_empty() => Ok(Knowledge {
+            occupation,
+            intents,
+        }),
         _ => Err(KnowledgeError::Invalid(problems)),
     }
 }
@@ -103,7 +104,10 @@ fn occupation(
     let mut seen = HashSet::new();
     for source in raw.sources {
         if !seen.insert(source.id.get_ref().clone()) {
-            problems.at(source.id.span(), format!("duplicate source id `{}`", source.id.get_ref()));
+            problems.at(
+                source.id.span(),
+                format!("duplicate source id `{}`", source.id.get_ref()),
+            );
         }
         if files.document(source.document.get_ref()).is_none() {
             problems.at(
@@ -157,7 +161,10 @@ fn occupation(
         let period = PayPeriod::parse(figure.period.get_ref()).unwrap_or_else(|| {
             problems.at(
                 figure.period.span(),
-                format!("unknown pay period `{}` (expected year or hour)", figure.period.get_ref()),
+                format!(
+                    "unknown pay period `{}` (expected year or hour)",
+                    figure.period.get_ref()
+                ),
             );
             PayPeriod::Year
         });
@@ -197,7 +204,11 @@ fn occupation(
         .alternatives
         .into_iter()
         .map(|alt| Alternative {
-            aliases: alt.aliases.iter().map(|a| a.trim().to_lowercase()).collect(),
+            aliases: alt
+                .aliases
+                .iter()
+                .map(|a| a.trim().to_lowercase())
+                .collect(),
             title: alt.title,
             description: alt.description,
             education: alt.education,
@@ -242,15 +253,27 @@ fn occupation(
     (problems.found.len() == before).then_some(occupation)
 }
 
-fn compile(pattern: &Spanned<String>, index: usize, problems: &mut Problems<'_>) -> Option<Pattern> {
+fn compile(
+    pattern: &Spanned<String>,
+    index: usize,
+    problems: &mut Problems<'_>,
+) -> Option<Pattern> {
     match Regex::new(pattern.get_ref()) {
         Ok(regex) => Some(Pattern { regex, index }),
         Err(error) => {
             // The regex crate's message spans several lines; keep its last,
             // which says what is wrong.
             let reason = error.to_string();
-            let reason = reason.lines().last().unwrap_or("invalid").trim().to_string();
-            problems.at(pattern.span(), format!("invalid regex `{}`: {reason}", pattern.get_ref()));
+            let reason = reason
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string();
+            problems.at(
+                pattern.span(),
+                format!("invalid regex `{}`: {reason}", pattern.get_ref()),
+            );
             None
         }
     }
@@ -264,10 +287,7 @@ fn compile_all(patterns: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec
         .collect()
 }
 
-fn words(
-    list: &[Spanned<String>],
-    problems: &mut Problems<'_>,
-) -> Vec<String> {
+fn words(list: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for word in list {
         let text = word.get_ref();
@@ -292,8 +312,15 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
     let context = compile_all(&raw.scope.context, problems);
     let subject_slots = compile_all(&raw.scope.subject_slots, problems);
     for (pattern, spanned) in subject_slots.iter().zip(&raw.scope.subject_slots) {
-        if !pattern.regex.capture_names().any(|name| name == Some("who")) {
-            problems.at(spanned.span(), "a subject slot needs a `(?P<who>...)` group");
+        if !pattern
+            .regex
+            .capture_names()
+            .any(|name| name == Some("who"))
+        {
+            problems.at(
+                spanned.span(),
+                "a subject slot needs a `(?P<who>...)` group",
+            );
         }
     }
     let scope = Scope {
@@ -330,12 +357,19 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             let known: Vec<_> = Intent::ALL.iter().map(|i| i.name()).collect();
             problems.at(
                 rule.name.span(),
-                format!("unknown intent `{}` (known: {})", rule.name.get_ref(), known.join(", ")),
+                format!(
+                    "unknown intent `{}` (known: {})",
+                    rule.name.get_ref(),
+                    known.join(", ")
+                ),
             );
             continue;
         };
         if rules.iter().any(|r| r.intent == intent) {
-            problems.at(rule.name.span(), format!("intent `{intent}` is defined twice"));
+            problems.at(
+                rule.name.span(),
+                format!("intent `{intent}` is defined twice"),
+            );
             continue;
         }
         if rule.strong.is_empty() && rule.keywords.is_empty() {

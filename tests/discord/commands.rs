@@ -32,7 +32,11 @@ async fn every_topic_command_answers_privately_with_a_post_button() {
         let invoked = test.slash(&world.student, topic.name(), &[]);
         let callback = test.callback(&invoked).await;
         assert_message_response(&callback);
-        assert!(callback.is_ephemeral(), "/{} is private by default", topic.name());
+        assert!(
+            callback.is_ephemeral(),
+            "/{} is private by default",
+            topic.name()
+        );
         let expected = bot.answer(topic);
         assert_eq!(
             callback.embeds()[0]["title"],
@@ -40,7 +44,11 @@ async fn every_topic_command_answers_privately_with_a_post_button() {
             "/{}",
             topic.name()
         );
-        assert!(post_button(&callback).is_some(), "/{} offers the button", topic.name());
+        assert!(
+            post_button(&callback).is_some(),
+            "/{} offers the button",
+            topic.name()
+        );
     }
     let salary = test.slash(&world.student, "salary", &[]);
     let text = test.callback(&salary).await.text();
@@ -97,7 +105,10 @@ async fn ask_answers_free_text_through_the_engine() {
     let off_topic = test.slash(
         &world.student,
         "ask",
-        &[("question", json!("will it rain tomorrow?")), ("public", json!(true))],
+        &[
+            ("question", json!("will it rain tomorrow?")),
+            ("public", json!(true)),
+        ],
     );
     let callback = test.callback(&off_topic).await;
     assert_message_response(&callback);
@@ -133,8 +144,15 @@ async fn help_lists_the_commands_and_sources_name_the_year() {
     let callback = test.callback(&help).await;
     assert_message_response(&callback);
     let text = callback.text();
-    for name in Intent::TOPICS.iter().map(|t| t.name()).chain(["ask", "help", "sources"]) {
-        assert!(text.contains(&format!("/{name}")), "/help lists /{name}: {text}");
+    for name in Intent::TOPICS
+        .iter()
+        .map(|t| t.name())
+        .chain(["ask", "help", "sources"])
+    {
+        assert!(
+            text.contains(&format!("/{name}")),
+            "/help lists /{name}: {text}"
+        );
     }
     assert!(text.contains("Answer this question"), "{text}");
 
@@ -157,7 +175,12 @@ async fn commands_work_in_direct_messages() {
     let world = test.world().clone();
     let invoked = test
         .server
-        .slash(&world.student, &world.student_dm, "salary", &[("public", json!(true))])
+        .slash(
+            &world.student,
+            &world.student_dm,
+            "salary",
+            &[("public", json!(true))],
+        )
         .unwrap();
     let callback = test.callback(&invoked).await;
     assert_message_response(&callback);

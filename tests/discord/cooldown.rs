@@ -22,7 +22,11 @@ async fn free_text_gets_one_notice_then_silence_and_others_are_unaffected() {
 
     let second = test.ask(&world.student, "and the job outlook?");
     let notice = test.reply_to(&second).await;
-    assert!(!notice.text().contains('$'), "a notice, not an answer: {}", notice.text());
+    assert!(
+        !notice.text().contains('$'),
+        "a notice, not an answer: {}",
+        notice.text()
+    );
     assert!(notice.text().contains("s"), "{}", notice.text());
     assert_pings_nobody(&notice);
 

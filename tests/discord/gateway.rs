@@ -5,7 +5,9 @@
 //! and every question is answered exactly once.
 
 use crate::support::server::gateway::GatewayKind;
-use crate::support::server::Posted;
+use std::time::Duration;
+
+use crate::support::server::{Posted, ServerConfig};
 use crate::support::{TestBot, WAIT};
 
 fn identify_count(test: &TestBot) -> usize {
@@ -41,7 +43,11 @@ async fn assert_each_answered_once(test: &TestBot, questions: &[Posted]) {
             .iter()
             .filter(|r| r.is_reply_to(&question.id))
             .count();
-        assert_eq!(replies, 1, "question {} answered {replies} times", question.id);
+        assert_eq!(
+            replies, 1,
+            "question {} answered {replies} times",
+            question.id
+        );
     }
 }
 
@@ -77,7 +83,12 @@ async fn questions_sent_while_the_socket_was_down_are_replayed_and_answered_once
     let mark = test.server.gateway_mark();
     assert_eq!(test.server.drop_connections(), 1);
     test.server
-        .wait_for_gateway(mark, "the bot reconnecting", |r| matches!(r.kind, GatewayKind::Connected { .. }), WAIT)
+        .wait_for_gateway(
+            mark,
+            "the bot reconnecting",
+            |r| matches!(r.kind, GatewayKind::Connected { .. }),
+            WAIT,
+        )
         .await
         .unwrap();
     let mut queued = ask_two(&test);
@@ -104,7 +115,10 @@ async fn questions_sent_while_the_socket_was_down_are_replayed_and_answered_once
         .iter()
         .filter(|r| matches!(r.kind, GatewayKind::ToClient { replay: true, event: Some(ref e), .. } if e == "MESSAGE_CREATE"))
         .count();
-    assert!(replayed >= 3, "the queued questions were replayed ({replayed})");
+    assert!(
+        replayed >= 3,
+        "the queued questions were replayed ({replayed})"
+    );
     assert_each_answered_once(&test, &queued).await;
     assert_eq!(identify_count(&test), 1, "resumed, not re-identified");
     assert_eq!(registration_count(&test), 1);
@@ -177,18 +191,35 @@ async fn a_resumable_close_code_resumes() {
 
 #[tokio::test]
 async fn unacknowledged_heartbeats_make_the_bot_reconnect() {
-    let test = TestBot::start().await;
+    let test = TestBot::start_with(
+        ServerConfig {
+            heartbeat_interval: Duration::from_millis(500),
+            ..ServerConfig::default()
+        },
+        |_, _| {},
+    )
+    .await;
     let mark = test.server.gateway_mark();
     test.server.set_heartbeat_acks(false);
     // serenity notices the missing ACK at its next heartbeat and starts a
     // new connection; acknowledge again from then on.
     test.server
-        .wait_for_gateway(mark, "a new connection", |r| matches!(r.kind, GatewayKind::Connected { .. }), WAIT)
+        .wait_for_gateway(
+            mark,
+            "a new connection",
+            |r| matches!(r.kind, GatewayKind::Connected { .. }),
+            WAIT,
+        )
         .await
         .unwrap();
     test.server.set_heartbeat_acks(true);
     test.server
-        .wait_for_gateway(mark, "READY or RESUMED", |r| r.is_sent_event("READY") || r.is_sent_event("RESUMED"), WAIT)
+        .wait_for_gateway(
+            mark,
+            "READY or RESUMED",
+            |r| r.is_sent_event("READY") || r.is_sent_event("RESUMED"),
+            WAIT,
+        )
         .await
         .unwrap();
     let questions = ask_two(&test);

@@ -14,7 +14,11 @@ const SALARY: &str = "$37,110";
 
 /// Asserts `reply` answers the salary question as an embed, quietly.
 fn assert_salary_reply(reply: &Request) {
-    assert!(!reply.embeds().is_empty(), "answers are embeds: {}", reply.raw_body);
+    assert!(
+        !reply.embeds().is_empty(),
+        "answers are embeds: {}",
+        reply.raw_body
+    );
     let text = reply.text();
     assert!(text.contains(SALARY), "{text}");
     assert!(text.contains("2015"), "{text}");
@@ -44,7 +48,10 @@ async fn a_mention_is_answered_with_a_reply_embed() {
     let asked = test.ask(&world.student, "how much do they make?");
     let reply = test.reply_to(&asked).await;
     assert_eq!(reply.channel_id(), Some(world.general.id.as_str()));
-    assert_eq!(reply.body["message_reference"]["message_id"], asked.id.as_str());
+    assert_eq!(
+        reply.body["message_reference"]["message_id"],
+        asked.id.as_str()
+    );
     assert_salary_reply(&reply);
     // The embed stays within Discord's limits (the server would have
     // answered 400 otherwise), and the reply was accepted.
@@ -80,7 +87,11 @@ async fn a_listen_channel_message_is_answered_without_a_mention() {
     })
     .await;
     let world = test.world().clone();
-    let asked = test.say(&world.student, &world.study_group, "what's the salary like?");
+    let asked = test.say(
+        &world.student,
+        &world.study_group,
+        "what's the salary like?",
+    );
     // The bot asked for MESSAGE_CONTENT, so the server sent the text.
     assert_eq!(asked.dispatched.data["content"], "what's the salary like?");
     let reply = test.reply_to(&asked).await;
@@ -107,13 +118,22 @@ async fn other_bots_webhooks_and_its_own_messages_get_no_reply() {
     let from_bot = test.say(&world.other_bot, &world.general, &question);
     let from_webhook = test
         .server
-        .post(NewMessage::new(&world.student, &world.general, question.clone()).by_webhook(&world.webhook))
+        .post(
+            NewMessage::new(&world.student, &world.general, question.clone())
+                .by_webhook(&world.webhook),
+        )
         .unwrap();
     let asked = test.ask(&world.student, "what's the salary?");
     let reply = test.reply_to(&asked).await;
     barrier(&test).await;
-    assert!(replies_to(&test, &from_bot.id).is_empty(), "answered another bot");
-    assert!(replies_to(&test, &from_webhook.id).is_empty(), "answered a webhook");
+    assert!(
+        replies_to(&test, &from_bot.id).is_empty(),
+        "answered another bot"
+    );
+    assert!(
+        replies_to(&test, &from_webhook.id).is_empty(),
+        "answered a webhook"
+    );
     // The server echoed the bot's replies back as MESSAGE_CREATE, as
     // Discord does; the bot answered neither of its own messages.
     let reply_id = reply.response["id"].as_str().unwrap();
@@ -137,9 +157,15 @@ async fn an_off_topic_mention_gets_the_short_capabilities_reply() {
     let reply = test.reply_to(&asked).await;
     let expected = library_bot().reply(question);
     assert_eq!(expected.kind, career_bot::ReplyKind::OutOfScope);
-    assert_eq!(reply.embeds()[0]["title"], expected.answers[0].title.as_str());
+    assert_eq!(
+        reply.embeds()[0]["title"],
+        expected.answers[0].title.as_str()
+    );
     let text = reply.text();
-    assert!(!text.contains('$'), "no figures in the capabilities reply: {text}");
+    assert!(
+        !text.contains('$'),
+        "no figures in the capabilities reply: {text}"
+    );
     assert!(text.len() < 1500, "short: {} characters", text.len());
     assert_pings_nobody(&reply);
 }
@@ -151,8 +177,16 @@ async fn off_topic_messages_in_a_listen_channel_get_no_reply() {
     })
     .await;
     let world = test.world().clone();
-    let off_topic = test.say(&world.student, &world.study_group, "anyone up for pizza later?");
-    let on_topic = test.say(&world.classmate, &world.study_group, "do I need a certification?");
+    let off_topic = test.say(
+        &world.student,
+        &world.study_group,
+        "anyone up for pizza later?",
+    );
+    let on_topic = test.say(
+        &world.classmate,
+        &world.study_group,
+        "do I need a certification?",
+    );
     test.reply_to(&on_topic).await;
     barrier(&test).await;
     assert!(replies_to(&test, &off_topic.id).is_empty());
@@ -171,7 +205,10 @@ async fn everyone_here_role_and_user_mentions_in_a_question_ping_nobody() {
     // Discord parsed the mentions: the bot sees a message that does mention
     // everyone and a role.
     assert_eq!(asked.dispatched.data["mention_everyone"], true);
-    assert_eq!(asked.dispatched.data["mention_roles"][0], world.counselor_role.as_str());
+    assert_eq!(
+        asked.dispatched.data["mention_roles"][0],
+        world.counselor_role.as_str()
+    );
     let reply = test.reply_to(&asked).await;
     assert_salary_reply(&reply);
 }
@@ -189,7 +226,11 @@ async fn mentions_and_dms_can_be_switched_off() {
     let dm = test.say(&world.student, &world.student_dm, "what's the salary?");
     let listened = test.say(&world.classmate, &world.study_group, "what's the salary?");
     test.reply_to(&listened).await;
-    let last = test.say(&world.classmate, &world.study_group, "what degree do I need?");
+    let last = test.say(
+        &world.classmate,
+        &world.study_group,
+        "what degree do I need?",
+    );
     test.reply_to(&last).await;
     assert!(replies_to(&test, &mention.id).is_empty());
     assert!(replies_to(&test, &dm.id).is_empty());

@@ -51,7 +51,11 @@ async fn post_in_channel_posts_the_answer_publicly_attributed_to_the_sharer() {
     let (answer, custom_id) = private_salary(&test, &world.student).await;
     let posted = click(&test, &world.student, &answer, &custom_id).await;
     assert_eq!(posted.status, 204);
-    assert!(!posted.is_ephemeral(), "posted for the channel: {}", posted.raw_body);
+    assert!(
+        !posted.is_ephemeral(),
+        "posted for the channel: {}",
+        posted.raw_body
+    );
     let text = posted.text();
     assert!(text.contains("$37,110"), "{text}");
     assert!(
@@ -76,14 +80,20 @@ async fn answer_this_question_replies_publicly_to_the_selected_message() {
         .unwrap();
     let acknowledged = test.callback(&menu).await;
     assert_eq!(acknowledged.status, 204);
-    assert!(acknowledged.is_ephemeral(), "the acknowledgement is private");
+    assert!(
+        acknowledged.is_ephemeral(),
+        "the acknowledgement is private"
+    );
 
     let reply = test.server.wait_for_reply_to(&question.id).await.unwrap();
     assert_eq!(reply.channel_id(), Some(world.general.id.as_str()));
     assert!(!reply.is_ephemeral());
     let text = reply.text();
     assert!(text.contains("$37,110"), "{text}");
-    assert!(text.contains(&world.counselor.user.id), "attributed: {text}");
+    assert!(
+        text.contains(&world.counselor.user.id),
+        "attributed: {text}"
+    );
     assert_pings_nobody(&reply);
     test.assert_nothing_rejected();
 }
@@ -115,13 +125,21 @@ async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
     let callback = test.callback(&invoked).await;
     assert!(callback.is_ephemeral());
     assert!(callback.text().contains("$37,110"));
-    assert!(callback.text().to_lowercase().contains("counselor"), "{}", callback.text());
+    assert!(
+        callback.text().to_lowercase().contains("counselor"),
+        "{}",
+        callback.text()
+    );
 
     // The student's button click is refused privately.
     let (answer, custom_id) = private_salary(&test, &world.student).await;
     let refused = click(&test, &world.student, &answer, &custom_id).await;
     assert!(refused.is_ephemeral(), "{}", refused.raw_body);
-    assert!(!refused.text().contains("$37,110"), "no public answer: {}", refused.text());
+    assert!(
+        !refused.text().contains("$37,110"),
+        "no public answer: {}",
+        refused.text()
+    );
 
     // So is the student's context menu, while the counselor's works.
     let question = test.say(&world.classmate, &world.general, "what's the salary?");
@@ -136,7 +154,11 @@ async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
         .unwrap();
     test.callback(&menu).await;
     test.server.wait_for_reply_to(&question.id).await.unwrap();
-    assert_eq!(channel_replies_to(&test, &question.id).len(), 1, "only the counselor's");
+    assert_eq!(
+        channel_replies_to(&test, &question.id).len(),
+        1,
+        "only the counselor's"
+    );
 
     // The counselor may post publicly, by option and by button.
     let public = test.slash(&world.counselor, "salary", &[("public", json!(true))]);
@@ -166,7 +188,15 @@ async fn a_forged_button_gets_a_private_refusal() {
             )
             .unwrap();
         let callback = test.callback(&forged).await;
-        assert!(callback.is_ephemeral(), "{custom_id}: {}", callback.raw_body);
-        assert!(!callback.text().contains('$'), "{custom_id}: {}", callback.text());
+        assert!(
+            callback.is_ephemeral(),
+            "{custom_id}: {}",
+            callback.raw_body
+        );
+        assert!(
+            !callback.text().contains('$'),
+            "{custom_id}: {}",
+            callback.text()
+        );
     }
 }

@@ -58,7 +58,11 @@ async fn every_command_is_registered_with_its_options() {
     let registration = test.wait_for_registration(0).await.unwrap();
     assert!(registration.matches("PUT", "/applications/*/guilds/*/commands"));
     assert!(registration.route().contains(&world.guild_id));
-    let sent = registration.body.as_array().expect("a bulk overwrite").clone();
+    let sent = registration
+        .body
+        .as_array()
+        .expect("a bulk overwrite")
+        .clone();
     let command = |name: &str| -> Value {
         sent.iter()
             .find(|c| c["name"] == name)
@@ -75,7 +79,9 @@ async fn every_command_is_registered_with_its_options() {
     for topic in Intent::TOPICS {
         let command = command(topic.name());
         assert_eq!(command["type"], 1, "{command}");
-        assert!(command["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(command["description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty()));
         let public = option(&command, "public");
         assert_eq!(public["type"], 5, "public is a boolean");
         assert_ne!(public["required"], true, "public is optional");
@@ -97,7 +103,10 @@ async fn every_command_is_registered_with_its_options() {
     assert_eq!(sent.len(), Intent::TOPICS.len() + 4, "nothing else");
 
     // Discord accepted them all, and nothing was registered globally.
-    assert_eq!(test.server.commands(Some(&world.guild_id)).len(), sent.len());
+    assert_eq!(
+        test.server.commands(Some(&world.guild_id)).len(),
+        sent.len()
+    );
     assert!(test.server.commands(None).is_empty());
     test.assert_nothing_rejected();
 }
@@ -106,7 +115,11 @@ async fn every_command_is_registered_with_its_options() {
 async fn without_guild_ids_commands_are_registered_globally() {
     let test = TestBot::configured(|config, _| config.guild_ids.clear()).await;
     let registration = test.wait_for_registration(0).await.unwrap();
-    assert!(registration.matches("PUT", "/applications/*/commands"), "{}", registration.path);
+    assert!(
+        registration.matches("PUT", "/applications/*/commands"),
+        "{}",
+        registration.path
+    );
     assert_eq!(test.server.commands(None).len(), Intent::TOPICS.len() + 4);
 }
 
@@ -123,7 +136,9 @@ async fn the_environment_token_wins_over_the_file() {
 
 /// A server that accepts only the test token, and a bot configured with
 /// another one.
-async fn bot_with_a_rejected_token(configure: impl FnOnce(&mut BotConfig)) -> (DiscordServer, BotProcess) {
+async fn bot_with_a_rejected_token(
+    configure: impl FnOnce(&mut BotConfig),
+) -> (DiscordServer, BotProcess) {
     let server = DiscordServer::start_with(ServerConfig {
         accepted_token: Some(TOKEN.to_string()),
         ..ServerConfig::default()
@@ -146,7 +161,10 @@ async fn a_token_rejected_over_http_ends_the_bot_with_a_clear_message() {
     let output = bot.output_text();
     assert!(output.contains("rejected the bot token"), "{output}");
     assert!(!output.contains("panicked"), "{output}");
-    assert!(!output.contains("MTIz.revoked.token"), "the token is never printed: {output}");
+    assert!(
+        !output.contains("MTIz.revoked.token"),
+        "the token is never printed: {output}"
+    );
     assert!(server.requests().iter().any(|r| r.status == 401));
 }
 
@@ -162,7 +180,16 @@ async fn close_code_4004_ends_the_bot_with_a_clear_message() {
         .wait_for_gateway(
             0,
             "close 4004",
-            |r| matches!(r.kind, GatewayKind::Closed { by: Side::Server, code: Some(4004), .. }),
+            |r| {
+                matches!(
+                    r.kind,
+                    GatewayKind::Closed {
+                        by: Side::Server,
+                        code: Some(4004),
+                        ..
+                    }
+                )
+            },
             WAIT,
         )
         .await
@@ -174,7 +201,11 @@ async fn close_code_4004_ends_the_bot_with_a_clear_message() {
     assert!(output.contains("token"), "{output}");
     assert!(!output.contains("panicked"), "{output}");
     // One attempt, no retry loop.
-    let identifies = server.gateway_records().iter().filter(|r| r.is_client_op(2)).count();
+    let identifies = server
+        .gateway_records()
+        .iter()
+        .filter(|r| r.is_client_op(2))
+        .count();
     assert_eq!(identifies, 1);
 }
 
@@ -183,12 +214,25 @@ async fn sigterm_closes_the_gateway_and_exits_cleanly() {
     let mut test = TestBot::start().await;
     test.bot.terminate();
     let status = test.bot.wait_exit(WAIT).await.unwrap();
-    assert!(status.success(), "exit status {status}: {}", test.bot.output_text());
+    assert!(
+        status.success(),
+        "exit status {status}: {}",
+        test.bot.output_text()
+    );
     test.server
         .wait_for_gateway(
             0,
             "the bot closing the gateway",
-            |r| matches!(r.kind, GatewayKind::Closed { by: Side::Client, code: Some(_), .. }),
+            |r| {
+                matches!(
+                    r.kind,
+                    GatewayKind::Closed {
+                        by: Side::Client,
+                        code: Some(_),
+                        ..
+                    }
+                )
+            },
             WAIT,
         )
         .await

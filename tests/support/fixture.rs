@@ -156,7 +156,12 @@ pub fn assert_pings_nobody(request: &Request) {
         "allowed_mentions is always sent: {}",
         request.raw_body
     );
-    assert_eq!(allowed["parse"], serde_json::json!([]), "{}", request.raw_body);
+    assert_eq!(
+        allowed["parse"],
+        serde_json::json!([]),
+        "{}",
+        request.raw_body
+    );
     for list in ["users", "roles"] {
         assert!(
             allowed[list].as_array().map_or(true, Vec::is_empty),

@@ -303,8 +303,8 @@ impl World {
         let bot_id = ids.next();
         let guild_id = ids.next();
         let counselor_role = ids.next();
-        let person = |id: String, username: &str, name: &str, roles: Vec<String>, bot: bool| {
-            Person {
+        let person =
+            |id: String, username: &str, name: &str, roles: Vec<String>, bot: bool| Person {
                 user: User {
                     id,
                     username: username.to_string(),
@@ -314,8 +314,7 @@ impl World {
                 roles,
                 nick: None,
                 permissions: permissions::MEMBER,
-            }
-        };
+            };
         let text = |id: String, name: &str| Channel {
             id,
             kind: ChannelKind::GuildText,

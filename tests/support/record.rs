@@ -221,7 +221,12 @@ mod tests {
         // A mark skips earlier entries.
         let mark = log.len();
         let err = log
-            .wait_for(mark, "another first", |e| e.1 == "first", Duration::from_millis(20))
+            .wait_for(
+                mark,
+                "another first",
+                |e| e.1 == "first",
+                Duration::from_millis(20),
+            )
             .await
             .unwrap_err();
         assert!(err.to_string().contains("another first"), "{err}");

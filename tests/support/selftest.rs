@@ -142,10 +142,20 @@ async fn identify_gets_a_ready_serenity_accepts_and_heartbeats_get_acks() {
     let ready = client
         .identify(TOKEN, intents::GUILDS | intents::GUILD_MESSAGES)
         .await;
-    for field in ["v", "user", "guilds", "session_id", "resume_gateway_url", "application"] {
+    for field in [
+        "v",
+        "user",
+        "guilds",
+        "session_id",
+        "resume_gateway_url",
+        "application",
+    ] {
         assert!(!ready[field].is_null(), "READY lacks {field}");
     }
-    assert_eq!(ready["application"]["id"], server.world().application_id.as_str());
+    assert_eq!(
+        ready["application"]["id"],
+        server.world().application_id.as_str()
+    );
     assert_eq!(ready["user"]["id"], server.world().bot.id.as_str());
 
     client.send(json!({"op": 1, "d": 1})).await;
@@ -187,24 +197,39 @@ async fn message_content_is_empty_without_the_intent_unless_mentioned_or_dm() {
         .await;
 
     let plain = server
-        .post(NewMessage::new(&world.student, &world.general, "what do they earn?"))
+        .post(NewMessage::new(
+            &world.student,
+            &world.general,
+            "what do they earn?",
+        ))
         .unwrap();
     let got = client.payload().await;
     assert_eq!(got["d"]["id"], plain.id.as_str());
     assert_eq!(got["d"]["content"], "");
     // The server keeps the full message (for context menus).
-    assert_eq!(server.message(&plain.id).unwrap()["content"], "what do they earn?");
+    assert_eq!(
+        server.message(&plain.id).unwrap()["content"],
+        "what do they earn?"
+    );
 
     let mentioned = format!("{} what do they earn?", world.bot.mention());
     server
-        .post(NewMessage::new(&world.student, &world.general, mentioned.clone()))
+        .post(NewMessage::new(
+            &world.student,
+            &world.general,
+            mentioned.clone(),
+        ))
         .unwrap();
     let got = client.payload().await;
     assert_eq!(got["d"]["content"], mentioned.as_str());
     assert_eq!(got["d"]["mentions"][0]["id"], world.bot.id.as_str());
 
     server
-        .post(NewMessage::new(&world.student, &world.student_dm, "salary?"))
+        .post(NewMessage::new(
+            &world.student,
+            &world.student_dm,
+            "salary?",
+        ))
         .unwrap();
     let got = client.payload().await;
     assert_eq!(got["d"]["content"], "salary?");
@@ -215,10 +240,7 @@ async fn message_content_is_empty_without_the_intent_unless_mentioned_or_dm() {
     let world = server.world().clone();
     let mut client = RawClient::connect(&server).await;
     client
-        .identify(
-            TOKEN,
-            intents::GUILD_MESSAGES | intents::MESSAGE_CONTENT,
-        )
+        .identify(TOKEN, intents::GUILD_MESSAGES | intents::MESSAGE_CONTENT)
         .await;
     server
         .post(NewMessage::new(&world.student, &world.general, "plain"))
@@ -253,7 +275,20 @@ async fn resume_replays_what_was_missed_then_resumed() {
     assert_eq!(server.drop_connections(), 1);
     assert_eq!(client.closed().await, None, "dropped without a close frame");
     server
-        .wait_for_gateway(0, "the drop", |r| matches!(r.kind, GatewayKind::Closed { by: Side::Server, .. }), WAIT)
+        .wait_for_gateway(
+            0,
+            "the drop",
+            |r| {
+                matches!(
+                    r.kind,
+                    GatewayKind::Closed {
+                        by: Side::Server,
+                        ..
+                    }
+                )
+            },
+            WAIT,
+        )
         .await
         .unwrap();
     let three = server
@@ -272,7 +307,11 @@ async fn resume_replays_what_was_missed_then_resumed() {
     let mut seen = Vec::new();
     loop {
         let payload = client.payload().await;
-        seen.push((payload["s"].as_u64().unwrap(), payload["t"].as_str().unwrap().to_string(), payload["d"]["content"].clone()));
+        seen.push((
+            payload["s"].as_u64().unwrap(),
+            payload["t"].as_str().unwrap().to_string(),
+            payload["d"]["content"].clone(),
+        ));
         if payload["t"] == "RESUMED" {
             assert_eq!(payload["d"], json!({}));
             break;
@@ -307,7 +346,10 @@ async fn resume_replays_what_was_missed_then_resumed() {
         .send(json!({"op": 6, "d": {"token": TOKEN, "session_id": "nope", "seq": 1}}))
         .await;
     let invalid = other.payload().await;
-    assert_eq!((invalid["op"].clone(), invalid["d"].clone()), (json!(9), json!(false)));
+    assert_eq!(
+        (invalid["op"].clone(), invalid["d"].clone()),
+        (json!(9), json!(false))
+    );
 }
 
 #[tokio::test]
@@ -371,8 +413,14 @@ async fn reconnect_invalid_session_close_and_compression() {
     assert_eq!(client.payload().await["op"], 7);
     assert_eq!(server.invalidate_sessions(true), 1);
     let invalid = client.payload().await;
-    assert_eq!((invalid["op"].clone(), invalid["d"].clone()), (json!(9), json!(true)));
-    assert!(server.session_id(0).is_some(), "a resumable session survives");
+    assert_eq!(
+        (invalid["op"].clone(), invalid["d"].clone()),
+        (json!(9), json!(true))
+    );
+    assert!(
+        server.session_id(0).is_some(),
+        "a resumable session survives"
+    );
     server.request_heartbeat();
     assert_eq!(client.payload().await["op"], 1);
     assert_eq!(server.close_connections(4009, "Session timed out."), 1);
@@ -390,16 +438,29 @@ async fn held_connections_get_hello_only_when_released() {
     server.set_gateway_open(false);
     let connecting = tokio::spawn({
         let url = format!("{}/?v=10&encoding=json", server.gateway_url());
-        async move { tokio_tungstenite::connect_async(url).await.map(|(ws, _)| ws) }
+        async move {
+            tokio_tungstenite::connect_async(url)
+                .await
+                .map(|(ws, _)| ws)
+        }
     });
     server
-        .wait_for_gateway(0, "the held connection", |r| matches!(r.kind, GatewayKind::Connected { .. }), WAIT)
+        .wait_for_gateway(
+            0,
+            "the held connection",
+            |r| matches!(r.kind, GatewayKind::Connected { .. }),
+            WAIT,
+        )
         .await
         .unwrap();
     let opened_after = server.gateway_mark();
     server.set_gateway_open(true);
     let mut ws = connecting.await.unwrap().unwrap();
-    let hello = tokio::time::timeout(WAIT, ws.next()).await.unwrap().unwrap().unwrap();
+    let hello = tokio::time::timeout(WAIT, ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert!(hello.to_text().unwrap().contains("\"op\":10"));
     let record = server
         .wait_for_gateway(0, "HELLO", |r| r.is_sent_op(10), WAIT)
@@ -444,10 +505,16 @@ async fn serenity_http_reads_gateway_user_and_registers_commands() {
     assert_eq!(registered.len(), 3);
     assert_eq!(server.commands(Some(&world.guild_id)).len(), 3);
     let request = server
-        .wait_for_request(|r| r.matches("PUT", "/applications/*/guilds/*/commands"), WAIT)
+        .wait_for_request(
+            |r| r.matches("PUT", "/applications/*/guilds/*/commands"),
+            WAIT,
+        )
         .await
         .unwrap();
-    assert_eq!(request.header("authorization"), Some(format!("Bot {TOKEN}").as_str()));
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bot {TOKEN}").as_str())
+    );
 
     // Re-registering keeps ids; invalid names are refused like Discord.
     let again = http.create_guild_commands(guild, &commands).await.unwrap();
@@ -471,7 +538,11 @@ async fn serenity_http_sends_replies_and_discord_rules_apply() {
     let mut client = RawClient::connect(&server).await;
     client.identify(TOKEN, intents::GUILD_MESSAGES).await;
     let question = server
-        .post(NewMessage::new(&world.student, &world.general, format!("@everyone {} pay?", world.bot.mention())))
+        .post(NewMessage::new(
+            &world.student,
+            &world.general,
+            format!("@everyone {} pay?", world.bot.mention()),
+        ))
         .unwrap();
     client.payload().await;
     let channel = ChannelId::new(world.general.id.parse().unwrap());
@@ -493,7 +564,10 @@ async fn serenity_http_sends_replies_and_discord_rules_apply() {
 
     // What Discord refuses.
     let too_long = json!({"embeds": [{"description": "x".repeat(4097)}]});
-    let error = http.send_message(channel, vec![], &too_long).await.unwrap_err();
+    let error = http
+        .send_message(channel, vec![], &too_long)
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("Invalid Form Body"), "{error}");
     let empty = json!({"content": ""});
     assert!(http.send_message(channel, vec![], &empty).await.is_err());
@@ -507,7 +581,11 @@ async fn serenity_http_sends_replies_and_discord_rules_apply() {
     assert!(http.send_message(channel, vec![], &ok).await.is_err());
     assert!(http.send_message(channel, vec![], &ok).await.is_err());
     assert!(http.send_message(channel, vec![], &ok).await.is_ok());
-    assert_eq!(server.rejected_requests().len(), 3, "faults are not rejections");
+    assert_eq!(
+        server.rejected_requests().len(),
+        3,
+        "faults are not rejections"
+    );
 }
 
 #[tokio::test]
@@ -531,12 +609,19 @@ async fn interactions_are_answered_once_and_follow_ups_work() {
     .unwrap();
 
     let invoked = server
-        .slash(&world.student, &world.general, "salary", &[("public", json!(false))])
+        .slash(
+            &world.student,
+            &world.general,
+            "salary",
+            &[("public", json!(false))],
+        )
         .unwrap();
     let frame = client.payload().await;
     assert_eq!(frame["t"], "INTERACTION_CREATE");
     assert_eq!(frame["d"]["data"]["options"][0]["type"], 5);
-    assert!(server.slash(&world.student, &world.general, "nope", &[]).is_err());
+    assert!(server
+        .slash(&world.student, &world.general, "nope", &[])
+        .is_err());
 
     let interaction_id = serenity::all::InteractionId::new(invoked.id.parse().unwrap());
     let response = json!({"type": 4, "data": {
@@ -553,7 +638,10 @@ async fn interactions_are_answered_once_and_follow_ups_work() {
         .create_interaction_response(interaction_id, &invoked.token, &response, vec![])
         .await
         .unwrap_err();
-    assert!(again.to_string().contains("already been acknowledged"), "{again}");
+    assert!(
+        again.to_string().contains("already been acknowledged"),
+        "{again}"
+    );
     let callback = server.wait_for_callback(&invoked).await.unwrap();
     assert!(callback.is_ephemeral());
     assert_eq!(callback.buttons()[0].1, "Post in channel");
@@ -566,7 +654,11 @@ async fn interactions_are_answered_once_and_follow_ups_work() {
         .unwrap();
     assert_eq!(edited.content, "edited");
     let follow: SerenityMessage = http
-        .create_followup_message(&invoked.token, &json!({"content": "more", "flags": 64}), vec![])
+        .create_followup_message(
+            &invoked.token,
+            &json!({"content": "more", "flags": 64}),
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(follow.content, "more");
@@ -574,7 +666,11 @@ async fn interactions_are_answered_once_and_follow_ups_work() {
     // Clicking the button sends a component interaction carrying the
     // message; a button that is not there cannot be clicked.
     let click = server
-        .click(&world.counselor, original["id"].as_str().unwrap(), "share:salary")
+        .click(
+            &world.counselor,
+            original["id"].as_str().unwrap(),
+            "share:salary",
+        )
         .unwrap();
     let frame = client.payload().await;
     assert_eq!(frame["d"]["type"], 3);
@@ -590,7 +686,11 @@ async fn interactions_are_answered_once_and_follow_ups_work() {
 
     // A context-menu command on a student's message.
     let target = server
-        .post(NewMessage::new(&world.student, &world.general, "how much do they make?"))
+        .post(NewMessage::new(
+            &world.student,
+            &world.general,
+            "how much do they make?",
+        ))
         .unwrap();
     let menu = server
         .message_command(&world.counselor, "Answer this question", &target.id)
@@ -611,12 +711,22 @@ async fn interactions_are_answered_once_and_follow_ups_work() {
     // Unknown interactions and response types Discord refuses.
     let unknown = serenity::all::InteractionId::new(1);
     assert!(http
-        .create_interaction_response(unknown, "x", &json!({"type": 4, "data": {"content": "x"}}), vec![])
+        .create_interaction_response(
+            unknown,
+            "x",
+            &json!({"type": 4, "data": {"content": "x"}}),
+            vec![]
+        )
         .await
         .is_err());
     let menu_id = serenity::all::InteractionId::new(menu.id.parse().unwrap());
     assert!(http
-        .create_interaction_response(menu_id, &menu.token, &json!({"type": 7, "data": {}}), vec![])
+        .create_interaction_response(
+            menu_id,
+            &menu.token,
+            &json!({"type": 7, "data": {}}),
+            vec![]
+        )
         .await
         .is_err());
 }
@@ -628,7 +738,15 @@ fn every_payload_builder_deserializes_as_serenity_models() {
     let now = payloads::iso8601(std::time::SystemTime::now());
     let guild_message = payloads::message_json(
         &world,
-        &NewMessage::new(&world.student, &world.general, format!("{} <@&{}> @everyone hi", world.bot.mention(), world.counselor_role)),
+        &NewMessage::new(
+            &world.student,
+            &world.general,
+            format!(
+                "{} <@&{}> @everyone hi",
+                world.bot.mention(),
+                world.counselor_role
+            ),
+        ),
         &ids.next(),
         &now,
         None,
@@ -641,7 +759,8 @@ fn every_payload_builder_deserializes_as_serenity_models() {
 
     let reply = payloads::message_json(
         &world,
-        &NewMessage::new(&world.other_bot, &world.general, "reply").replying_to(guild_message["id"].as_str().unwrap()),
+        &NewMessage::new(&world.other_bot, &world.general, "reply")
+            .replying_to(guild_message["id"].as_str().unwrap()),
         &ids.next(),
         &now,
         Some(&guild_message),
@@ -734,7 +853,9 @@ impl EventHandler for Forward {
     }
 
     async fn interaction_create(&self, _: Context, interaction: Interaction) {
-        let _ = self.0.send(format!("interaction {}", interaction.id().get()));
+        let _ = self
+            .0
+            .send(format!("interaction {}", interaction.id().get()));
     }
 }
 
@@ -764,7 +885,10 @@ async fn serenity_client_connects_resumes_and_reconnects() {
     assert!(next_event(&mut events).await.starts_with("ready "));
     let identify = server.wait_for_identify(0).await.unwrap();
     assert_eq!(identify["intents"].as_u64().unwrap(), intents.bits());
-    assert_eq!(identify["compress"], true, "serenity always asks for payload compression");
+    assert_eq!(
+        identify["compress"], true,
+        "serenity always asks for payload compression"
+    );
 
     server
         .post(NewMessage::new(&world.student, &world.general, "first"))
@@ -777,7 +901,12 @@ async fn serenity_client_connects_resumes_and_reconnects() {
     let mark = server.gateway_mark();
     server.drop_connections();
     server
-        .wait_for_gateway(mark, "the reconnect attempt", |r| matches!(r.kind, GatewayKind::Connected { .. }), WAIT)
+        .wait_for_gateway(
+            mark,
+            "the reconnect attempt",
+            |r| matches!(r.kind, GatewayKind::Connected { .. }),
+            WAIT,
+        )
         .await
         .unwrap();
     for text in ["second", "third"] {
@@ -806,7 +935,11 @@ async fn serenity_client_connects_resumes_and_reconnects() {
     server.wait_for_resumed(mark).await.unwrap();
     assert_eq!(next_event(&mut events).await, "resumed");
     server
-        .post(NewMessage::new(&world.student, &world.general, "after op 7"))
+        .post(NewMessage::new(
+            &world.student,
+            &world.general,
+            "after op 7",
+        ))
         .unwrap();
     assert_eq!(next_event(&mut events).await, "message after op 7");
 

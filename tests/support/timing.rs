@@ -68,10 +68,17 @@ pub async fn measure_reply_times(
             })?;
         let seq = posted.dispatched.seq.unwrap_or_default();
         let sent = server
-            .wait_for_gateway(0, "the question written to the socket", |r| r.is_sent_seq(seq) && r.is_sent_event("MESSAGE_CREATE"), WAIT)
+            .wait_for_gateway(
+                0,
+                "the question written to the socket",
+                |r| r.is_sent_seq(seq) && r.is_sent_event("MESSAGE_CREATE"),
+                WAIT,
+            )
             .await?;
         let reply = server.wait_for_reply_to(&posted.id).await?;
-        times.samples.push(reply.at.saturating_duration_since(sent.at));
+        times
+            .samples
+            .push(reply.at.saturating_duration_since(sent.at));
     }
     Ok(times)
 }

@@ -265,7 +265,13 @@ async fn run(shared: Arc<Shared>, mut socket: WebSocket, query: String) {
         );
         id
     };
-    record(&shared, id, GatewayKind::Connected { query: query.clone() });
+    record(
+        &shared,
+        id,
+        GatewayKind::Connected {
+            query: query.clone(),
+        },
+    );
 
     let params = parse_query(&query);
     let refusal = if params.get("v").map(String::as_str) != Some("10") {
@@ -536,7 +542,10 @@ fn identify(shared: &Shared, state: &mut State, id: u64, d: &Value) {
             }
         },
     };
-    let session_id = format!("{:032x}", u128::from(shared.ids.next_u64()) * 0x9E37_79B9_7F4A_7C15);
+    let session_id = format!(
+        "{:032x}",
+        u128::from(shared.ids.next_u64()) * 0x9E37_79B9_7F4A_7C15
+    );
     if let Some(connection) = state.connections.get_mut(&id) {
         connection.session = Some(session_id.clone());
         connection.compress = d["compress"] == true;
@@ -674,7 +683,11 @@ fn push_dispatch(
     let connection = session.connection;
     let live = match connection {
         Some(connection) if deliver => {
-            send(state, connection, dispatch_frame(&stored, session_id, false));
+            send(
+                state,
+                connection,
+                dispatch_frame(&stored, session_id, false),
+            );
             true
         }
         Some(_) => true,
@@ -686,7 +699,12 @@ fn push_dispatch(
 /// Ends a session: it can no longer be resumed.
 pub(crate) fn end_session(state: &mut State, session_id: &str) {
     if let Some(session) = state.sessions.remove(session_id) {
-        if state.shard_sessions.get(&session.shard[0]).map(String::as_str) == Some(session_id) {
+        if state
+            .shard_sessions
+            .get(&session.shard[0])
+            .map(String::as_str)
+            == Some(session_id)
+        {
             state.shard_sessions.remove(&session.shard[0]);
         }
     }
@@ -755,8 +773,8 @@ fn dispatch_with(
             payloads::strip_message_content(&mut data);
         }
     }
-    let (stored, live) = push_dispatch(state, &session_id, event, data, deliver, true)
-        .ok_or(NoSession { shard })?;
+    let (stored, live) =
+        push_dispatch(state, &session_id, event, data, deliver, true).ok_or(NoSession { shard })?;
     Ok(Dispatched {
         seq: Some(stored.seq),
         session_id,

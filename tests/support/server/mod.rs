@@ -33,7 +33,6 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
 
 use super::payloads::{self, Channel, InteractionContext, NewMessage, Person, Snowflakes, World};
 use super::record::{Log, TimeoutError};
@@ -74,7 +73,8 @@ pub struct RateLimit {
 /// How the server behaves.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
-    /// `heartbeat_interval` in HELLO.
+    /// `heartbeat_interval` in HELLO. Discord's is about 41 s; the default
+    /// here is shorter, and tests of heartbeat faults shorten it further.
     pub heartbeat_interval: Duration,
     /// The only token accepted (REST `Authorization: Bot ...` and
     /// IDENTIFY); `None` accepts any non-empty token.
@@ -96,7 +96,7 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
-            heartbeat_interval: Duration::from_millis(1_000),
+            heartbeat_interval: Duration::from_secs(10),
             accepted_token: None,
             allowed_privileged_intents: payloads::intents::PRIVILEGED,
             recommended_shards: 1,
@@ -287,7 +287,9 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `ws://127.0.0.1:PORT`: what `GET /gateway` returns.
@@ -300,21 +302,26 @@ impl Shared {
     }
 }
 
-/// The running server. Dropping it stops accepting connections and drops
-/// the live ones.
+/// The running server. It runs on its own thread and runtime, so a test
+/// that keeps its own thread busy cannot delay heartbeat ACKs or replies.
+/// Dropping it drops the live connections and stops the runtime.
 pub struct DiscordServer {
     shared: Arc<Shared>,
-    task: JoinHandle<()>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Drop for DiscordServer {
     fn drop(&mut self) {
-        self.task.abort();
-        let mut state = self.shared.lock();
-        for connection in state.connections.values() {
-            let _ = connection.tx.send(Outbound::Drop);
+        {
+            let mut state = self.shared.lock();
+            for connection in state.connections.values() {
+                let _ = connection.tx.send(Outbound::Drop);
+            }
+            state.connections.clear();
         }
-        state.connections.clear();
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -326,9 +333,10 @@ impl DiscordServer {
 
     /// Starts a server on `127.0.0.1:0`.
     pub async fn start_with(config: ServerConfig) -> DiscordServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let ids = Snowflakes::default();
         let world = World::new(&ids);
@@ -350,10 +358,20 @@ impl DiscordServer {
             .route("/", get(gateway::upgrade))
             .fallback(rest::handle)
             .with_state(Arc::clone(&shared));
-        let task = tokio::spawn(async move {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("loopback-discord")
+            .enable_all()
+            .build()
+            .expect("the server's runtime");
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
             let _ = axum::serve(listener, app).await;
         });
-        DiscordServer { shared, task }
+        DiscordServer {
+            shared,
+            runtime: Some(runtime),
+        }
     }
 
     /// The world the server plays: the bot, guild, channels and people.
@@ -637,7 +655,8 @@ impl DiscordServer {
             .lock()
             .messages
             .insert(id.clone(), object.clone());
-        let dispatched = gateway::dispatch(&self.shared, "MESSAGE_CREATE", object.clone(), deliver)?;
+        let dispatched =
+            gateway::dispatch(&self.shared, "MESSAGE_CREATE", object.clone(), deliver)?;
         Ok(Posted {
             id,
             channel_id: message.channel.id.clone(),
@@ -801,8 +820,13 @@ impl DiscordServer {
                 message: message_id,
             },
         );
-        let dispatched = gateway::dispatch(&self.shared, "INTERACTION_CREATE", interaction.clone(), true)
-            .map_err(|e| e.to_string())?;
+        let dispatched = gateway::dispatch(
+            &self.shared,
+            "INTERACTION_CREATE",
+            interaction.clone(),
+            true,
+        )
+        .map_err(|e| e.to_string())?;
         Ok(Invoked {
             id,
             token,

@@ -87,7 +87,9 @@ impl Request {
     /// The channel id of a channel route.
     pub fn channel_id(&self) -> Option<&str> {
         let mut parts = self.route().split('/').skip(1);
-        (parts.next() == Some("channels")).then(|| parts.next()).flatten()
+        (parts.next() == Some("channels"))
+            .then(|| parts.next())
+            .flatten()
     }
 
     /// A channel message whose `message_reference` points at `message_id`.
@@ -158,11 +160,7 @@ impl Summary for Request {
         }
         format!(
             "#{} {} {} -> {} {}",
-            self.index,
-            self.method,
-            self.path,
-            self.status,
-            body
+            self.index, self.method, self.path, self.status, body
         )
     }
 }
@@ -208,7 +206,10 @@ fn not_found() -> Answer {
 }
 
 fn unknown(code: u64, what: &str) -> Answer {
-    Answer::json(404, json!({"message": format!("Unknown {what}"), "code": code}))
+    Answer::json(
+        404,
+        json!({"message": format!("Unknown {what}"), "code": code}),
+    )
 }
 
 /// The fallback handler: every non-gateway request.
@@ -338,11 +339,7 @@ fn major_parameter(route: &str) -> String {
         .unwrap_or_default()
 }
 
-fn rate_limit(
-    shared: &Shared,
-    method: &str,
-    route: &str,
-) -> Result<Vec<(String, String)>, Answer> {
+fn rate_limit(shared: &Shared, method: &str, route: &str) -> Result<Vec<(String, String)>, Answer> {
     let rules = &shared.config.rate_limits;
     let Some((index, rule)) = rules.iter().enumerate().find(|(_, r)| {
         r.method.as_deref().map_or(true, |m| m == method) && route_matches(&r.route, route)
@@ -815,7 +812,9 @@ fn channel_message(
             }
             let mut message = message;
             edit(shared, &mut message, body);
-            state.messages.insert(message_id.to_string(), message.clone());
+            state
+                .messages
+                .insert(message_id.to_string(), message.clone());
             Answer::json(200, message)
         }
         "DELETE" => {
@@ -834,7 +833,10 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
         return unknown(10062, "interaction");
     };
     if interaction.token != token {
-        return Answer::json(401, json!({"message": "Invalid Webhook Token", "code": 50027}));
+        return Answer::json(
+            401,
+            json!({"message": "Invalid Webhook Token", "code": 50027}),
+        );
     }
     if interaction.response.is_some() {
         return Answer::json(

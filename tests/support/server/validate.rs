@@ -129,16 +129,36 @@ pub fn message_body(body: &Value, target: Target, partial: bool) -> Result<(), R
             ));
         }
         for (j, field) in fields.iter().enumerate() {
-            required(&mut errors, &p(&format!("fields.{j}.name")), &field["name"], 256);
-            required(&mut errors, &p(&format!("fields.{j}.value")), &field["value"], 1024);
+            required(
+                &mut errors,
+                &p(&format!("fields.{j}.name")),
+                &field["name"],
+                256,
+            );
+            required(
+                &mut errors,
+                &p(&format!("fields.{j}.value")),
+                &field["value"],
+                1024,
+            );
             total += chars(&field["name"]) + chars(&field["value"]);
         }
         if !embed["footer"].is_null() {
-            required(&mut errors, &p("footer.text"), &embed["footer"]["text"], 2048);
+            required(
+                &mut errors,
+                &p("footer.text"),
+                &embed["footer"]["text"],
+                2048,
+            );
             total += chars(&embed["footer"]["text"]);
         }
         if !embed["author"].is_null() {
-            required(&mut errors, &p("author.name"), &embed["author"]["name"], 256);
+            required(
+                &mut errors,
+                &p("author.name"),
+                &embed["author"]["name"],
+                256,
+            );
             total += chars(&embed["author"]["name"]);
         }
         if let Some(color) = embed["color"].as_u64() {
@@ -182,7 +202,9 @@ pub fn message_body(body: &Value, target: Target, partial: bool) -> Result<(), R
     let has_content = body["content"].as_str().is_some_and(|c| !c.is_empty());
     let has_embeds = !embeds.is_empty();
     let has_components = body["components"].as_array().is_some_and(|c| !c.is_empty());
-    let has_stickers = body["sticker_ids"].as_array().is_some_and(|s| !s.is_empty());
+    let has_stickers = body["sticker_ids"]
+        .as_array()
+        .is_some_and(|s| !s.is_empty());
     if !partial && !(has_content || has_embeds || has_components || has_stickers) {
         return Err(Rejection::new(400, 50006, "Cannot send an empty message"));
     }
@@ -225,12 +247,20 @@ fn check_components(errors: &mut Vec<FieldError>, components: &Value) {
             }
             let style = button["style"].as_u64().unwrap_or(0);
             if !(1..=6).contains(&style) {
-                errors.push((p("style"), "COMPONENT_INVALID_STYLE", "Invalid style".into()));
+                errors.push((
+                    p("style"),
+                    "COMPONENT_INVALID_STYLE",
+                    "Invalid style".into(),
+                ));
             }
             max_len(errors, &p("label"), &button["label"], 80);
             if style == 5 {
                 if button["url"].as_str().is_none() {
-                    errors.push((p("url"), "BASE_TYPE_REQUIRED", "This field is required".into()));
+                    errors.push((
+                        p("url"),
+                        "BASE_TYPE_REQUIRED",
+                        "This field is required".into(),
+                    ));
                 }
             } else if style != 6 {
                 required(errors, &p("custom_id"), &button["custom_id"], 100);
@@ -391,7 +421,10 @@ pub fn command(errors: &mut Vec<FieldError>, path: &str, command: &Value) {
                     "Must be between 1 and 32 in length.".into(),
                 ));
             }
-            if command["description"].as_str().is_some_and(|d| !d.is_empty()) {
+            if command["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+            {
                 errors.push((
                     p("description"),
                     "APPLICATION_COMMAND_INVALID_DESCRIPTION",
@@ -533,10 +566,18 @@ mod tests {
     fn empty_messages_and_bad_flags_are_rejected() {
         let empty = message_body(&json!({"content": ""}), Target::Channel, false).unwrap_err();
         assert_eq!(empty.body["code"], 50006);
-        let ephemeral_in_channel =
-            message_body(&json!({"content": "x", "flags": 64}), Target::Channel, false);
+        let ephemeral_in_channel = message_body(
+            &json!({"content": "x", "flags": 64}),
+            Target::Channel,
+            false,
+        );
         assert!(ephemeral_in_channel.is_err());
-        assert!(message_body(&json!({"content": "x", "flags": 64}), Target::Interaction, false).is_ok());
+        assert!(message_body(
+            &json!({"content": "x", "flags": 64}),
+            Target::Interaction,
+            false
+        )
+        .is_ok());
     }
 
     #[test]
@@ -569,8 +610,14 @@ mod tests {
             ]}),
         );
         let codes: Vec<&str> = errors.iter().map(|e| e.1).collect();
-        assert!(codes.contains(&"APPLICATION_COMMAND_INVALID_NAME"), "{errors:?}");
-        assert!(codes.contains(&"APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"), "{errors:?}");
+        assert!(
+            codes.contains(&"APPLICATION_COMMAND_INVALID_NAME"),
+            "{errors:?}"
+        );
+        assert!(
+            codes.contains(&"APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"),
+            "{errors:?}"
+        );
         let mut ok = Vec::new();
         command(
             &mut ok,
