@@ -113,7 +113,13 @@ async fn questions_sent_while_the_socket_was_down_are_replayed_and_answered_once
         .server
         .gateway_records()
         .iter()
-        .filter(|r| matches!(r.kind, GatewayKind::ToClient { replay: true, event: Some(ref e), .. } if e == "MESSAGE_CREATE"))
+        .filter(|r| {
+            matches!(
+                r.kind,
+                GatewayKind::ToClient { replay: true, event: Some(ref e), .. }
+                    if e == "MESSAGE_CREATE"
+            )
+        })
         .count();
     assert!(
         replayed >= 3,

@@ -19,6 +19,14 @@
 //! empty for guild messages that do not mention the bot unless the session
 //! asked for `MESSAGE_CONTENT`; a bot's own messages come back to it as
 //! `MESSAGE_CREATE`; an interaction can be acknowledged once.
+//!
+//! Faults and limits are scriptable: gateway drops, close codes, op 7,
+//! op 9, unacknowledged heartbeats, held reconnects, dispatches lost in
+//! flight ([`DiscordServer`]'s gateway controls); REST failures
+//! ([`RestFault`]) and per-route rate limits with Discord's headers
+//! ([`RateLimit`]). The router is built apart from the listener, so a TLS
+//! listener (for testing serenity's own rate limiter against `discord.com`
+//! resolved to 127.0.0.1) can serve the same routes.
 
 pub mod gateway;
 pub mod rest;

@@ -54,6 +54,9 @@ pub struct Request {
     pub status: u16,
     /// The JSON answered (`Null` for 204).
     pub response: Value,
+    /// Response headers the server added (rate limits, injected faults),
+    /// names lowercase.
+    pub response_headers: Vec<(String, String)>,
     /// Answered by an injected fault or a rate limit.
     pub injected: bool,
 }
@@ -64,7 +67,16 @@ impl Request {
         self.path.strip_prefix("/api/v10").unwrap_or(&self.path)
     }
 
-    /// A header's value.
+    /// A response header's value.
+    pub fn response_header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.response_headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A request header's value.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers
@@ -245,6 +257,11 @@ pub async fn handle(
         raw_body,
         status: answer.status,
         response: answer.body.clone(),
+        response_headers: answer
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
+            .collect(),
         injected: answer.injected,
     });
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -681,11 +698,16 @@ fn bot_message(shared: &Shared, id: &str, body: &Value, creation: &Creation<'_>)
     if let Some((interaction_id, interaction)) = creation.interaction {
         message["application_id"] = json!(world.application_id);
         message["webhook_id"] = json!(world.application_id);
+        let owner = creation
+            .channel
+            .guild_id
+            .clone()
+            .unwrap_or_else(|| "0".into());
         let mut metadata = json!({
             "id": interaction_id,
             "type": interaction.kind,
             "user": interaction.invoker.user.json(),
-            "authorizing_integration_owners": {"0": creation.channel.guild_id.clone().unwrap_or_else(|| "0".into())},
+            "authorizing_integration_owners": {"0": owner},
         });
         if let Some(original) = &interaction.message {
             metadata["interacted_message_id"] = json!(original);

@@ -205,7 +205,8 @@ pub fn message_body(body: &Value, target: Target, partial: bool) -> Result<(), R
     let has_stickers = body["sticker_ids"]
         .as_array()
         .is_some_and(|s| !s.is_empty());
-    if !partial && !(has_content || has_embeds || has_components || has_stickers) {
+    let has_something = has_content || has_embeds || has_components || has_stickers;
+    if !partial && !has_something {
         return Err(Rejection::new(400, 50006, "Cannot send an empty message"));
     }
     Ok(())
@@ -505,16 +506,25 @@ pub fn registered_command(
     guild_id: Option<&str>,
 ) -> Value {
     let kind = sent["type"].as_u64().unwrap_or(1);
+    let permissions = sent
+        .get("default_member_permissions")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let integration_types = sent
+        .get("integration_types")
+        .filter(|v| !v.is_null())
+        .cloned()
+        .unwrap_or(json!([0]));
     let mut command = json!({
         "id": id,
         "application_id": world.application_id,
         "version": version,
-        "default_member_permissions": sent.get("default_member_permissions").cloned().unwrap_or(Value::Null),
+        "default_member_permissions": permissions,
         "type": kind,
         "name": sent["name"],
         "description": sent["description"].as_str().unwrap_or_default(),
         "nsfw": sent["nsfw"].as_bool().unwrap_or(false),
-        "integration_types": sent.get("integration_types").filter(|v| !v.is_null()).cloned().unwrap_or(json!([0])),
+        "integration_types": integration_types,
         "contexts": sent.get("contexts").cloned().unwrap_or(Value::Null),
     });
     for key in ["name_localizations", "description_localizations"] {
@@ -552,7 +562,8 @@ mod tests {
 
     #[test]
     fn an_embed_field_over_1024_is_rejected_with_its_path() {
-        let body = json!({"embeds": [{"description": "ok", "fields": [{"name": "a", "value": "x".repeat(1025)}]}]});
+        let field = json!({"name": "a", "value": "x".repeat(1025)});
+        let body = json!({"embeds": [{"description": "ok", "fields": [field]}]});
         let rejection = message_body(&body, Target::Channel, false).unwrap_err();
         assert_eq!(rejection.status, 400);
         assert_eq!(rejection.body["code"], 50035);
@@ -592,7 +603,10 @@ mod tests {
         );
         assert!(closed.is_empty(), "{closed:?}");
         let embed_only = pings(
-            &json!({"embeds": [{"description": text}], "allowed_mentions": {"parse": ["everyone"]}}),
+            &json!({
+                "embeds": [{"description": text}],
+                "allowed_mentions": {"parse": ["everyone"]},
+            }),
             false,
         );
         assert!(embed_only.is_empty());
