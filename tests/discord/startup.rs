@@ -238,3 +238,18 @@ async fn sigterm_closes_the_gateway_and_exits_cleanly() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_token_never_appears_in_the_output_even_at_trace_level() {
+    let test = TestBot::configured(|config, _| config.rust_log = Some("trace".to_string())).await;
+    let world = test.world().clone();
+    let asked = test.ask(&world.student, "what's the salary?");
+    test.reply_to(&asked).await;
+    let invoked = test.slash(&world.student, "salary", &[]);
+    test.callback(&invoked).await;
+    let output = test.bot.output_text();
+    assert!(output.lines().count() > 20, "trace logging is on");
+    // The token's secret part (after the last dot) is what must not leak.
+    let secret = TOKEN.rsplit('.').next().unwrap();
+    assert!(!output.contains(secret), "the token leaked into the output");
+}
