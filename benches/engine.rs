@@ -1,6 +1,8 @@
-//! Per-message cost of the engine: classify alone, and the whole path a
-//! front end runs (classify, compose, render), over the development and
-//! CLINC150 questions from `shared/eval`.
+//! Per-message cost of the engine: classify alone, the terminal path
+//! (classify, compose, render text) and the Discord path (classify, compose,
+//! plan and build the embeds), over the development and CLINC150 questions
+//! from `shared/eval`; and the worst cases of hostile input up to Discord's
+//! 4,000 characters.
 //!
 //! Run: `cargo bench --bench engine`. Criterion reports time per iteration;
 //! each iteration handles every question in the set once, so divide by the
@@ -9,6 +11,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
 use career_bot::answer::text::render_reply;
+use career_bot::discord::render::{plan_messages, to_embeds};
 use career_bot::CareerBot;
 
 fn questions(name: &str) -> Vec<String> {
@@ -47,12 +50,46 @@ fn bench_engine(c: &mut Criterion) {
                 }
             })
         });
+        group.bench_function("reply_and_embeds", |b| {
+            b.iter(|| {
+                for q in &questions {
+                    let reply = bot.reply(black_box(q));
+                    for message in plan_messages(&reply.answers) {
+                        black_box(to_embeds(&message));
+                    }
+                }
+            })
+        });
         group.finish();
     }
-    let long = "what is the salary ".repeat(200);
-    c.bench_function("classify_4000_chars", |b| {
-        b.iter(|| black_box(bot.classify(black_box(&long))))
-    });
+    // Hostile input of Discord's maximum length: each must stay well under
+    // a millisecond.
+    let hostile: [(&str, String); 8] = [
+        ("repeated_question", "what is the salary ".repeat(210)),
+        ("one_long_word", "a".repeat(4000)),
+        ("clause_flood", "a? ".repeat(1333)),
+        (
+            "typo_flood",
+            "salerry certifcation requirments outlok ".repeat(100),
+        ),
+        (
+            "long_subject_slot",
+            format!("how much do {}make", "x ".repeat(1990)),
+        ),
+        (
+            "zalgo",
+            "s\u{337}a\u{336}l\u{334}a\u{335}r\u{336}y\u{337} ".repeat(300),
+        ),
+        ("markdown", "**__~~||`".repeat(444)),
+        ("mentions", "<@123456789012345678> ".repeat(180)),
+    ];
+    let mut group = c.benchmark_group("hostile_4000_chars");
+    group.sample_size(30);
+    for (name, text) in &hostile {
+        let text: String = text.chars().take(4000).collect();
+        group.bench_function(*name, |b| b.iter(|| black_box(bot.reply(black_box(&text)))));
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench_engine);

@@ -7,5 +7,6 @@
 mod cli;
 mod discord;
 mod engine;
+mod hostile;
 mod knowledge;
 mod support;

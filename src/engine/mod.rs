@@ -12,7 +12,7 @@
 pub mod fuzzy;
 pub mod normalize;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use regex::{Regex, RegexSet};
@@ -21,6 +21,20 @@ use crate::intent::Intent;
 use crate::knowledge::Knowledge;
 use fuzzy::KeywordIndex;
 use normalize::{collapse_runs, Normalizer, Token};
+
+/// Most clauses read separately; later ones join the last (see `classify`).
+const MAX_CLAUSES: usize = 16;
+/// Most typo look-ups in one message; repeats are answered from a cache.
+const MAX_TYPO_LOOKUPS: usize = 32;
+/// Longest clause the subject slots are run on.
+const MAX_SLOT_CLAUSE_BYTES: usize = 400;
+
+/// Typo look-ups done so far for one message.
+#[derive(Default)]
+struct TypoBudget {
+    lookups: usize,
+    seen: std::collections::HashMap<String, Word>,
+}
 
 /// Cache for the lazy DFA of the combined pattern set.
 const PATTERN_DFA_CACHE_BYTES: usize = 64 << 20;
@@ -186,7 +200,8 @@ pub struct Engine {
     function_words: HashSet<String>,
     clause_breaks: HashSet<String>,
     typo_index: KeywordIndex,
-    keywords: Vec<(Intent, HashSet<String>, HashSet<String>)>,
+    /// Keyword → the intents it belongs to, and whether it is strong there.
+    keywords: HashMap<String, Vec<(Intent, bool)>>,
     /// Any name of this career, singular or plural.
     career_alias: Regex,
     /// Each related career's title and a regex for its names.
@@ -261,14 +276,25 @@ impl Engine {
             })
             .collect();
 
-        let mut keywords = Vec::new();
+        let mut keywords: HashMap<String, Vec<(Intent, bool)>> = HashMap::new();
         let mut topical: HashSet<String> = HashSet::new();
         for rule in &table.rules {
             let strong: HashSet<String> = rule.keywords.iter().cloned().collect();
             let weak: HashSet<String> = rule.weak_keywords.iter().cloned().collect();
             topical.extend(strong.iter().cloned());
             topical.extend(weak.iter().cloned());
-            keywords.push((rule.intent, strong, weak));
+            for word in &strong {
+                keywords
+                    .entry(word.clone())
+                    .or_default()
+                    .push((rule.intent, true));
+            }
+            for word in weak.iter().filter(|w| !strong.contains(*w)) {
+                keywords
+                    .entry(word.clone())
+                    .or_default()
+                    .push((rule.intent, false));
+            }
         }
         // Words written in the context patterns are career nouns ("job",
         // "field", "profession"); they count as topical like the keywords.
@@ -349,14 +375,26 @@ impl Engine {
     pub fn classify(&self, message: &str) -> Classification {
         let normalized = self.normalizer.normalize(message);
         let mut clauses: Vec<Vec<Word>> = vec![Vec::new()];
+        let mut typo_budget = TypoBudget::default();
         for token in &normalized.tokens {
-            match token {
-                Token::Break => clauses.push(Vec::new()),
-                Token::Word(word) if self.clause_breaks.contains(word) => clauses.push(Vec::new()),
-                Token::Word(word) => {
-                    if let Some(last) = clauses.last_mut() {
-                        last.push(self.correct(word));
-                    }
+            // Past the clause limit, words join the last clause: still read
+            // (an exclude or another occupation there still counts), but the
+            // work per message stays bounded whatever is pasted in.
+            let is_break = match token {
+                Token::Break => true,
+                Token::Word(word) => self.clause_breaks.contains(word),
+            };
+            if is_break {
+                let last_is_empty = clauses.last().is_some_and(Vec::is_empty);
+                if !last_is_empty && clauses.len() < MAX_CLAUSES {
+                    clauses.push(Vec::new());
+                }
+                continue;
+            }
+            if let Token::Word(word) = token {
+                let corrected = self.correct(word, &mut typo_budget);
+                if let Some(last) = clauses.last_mut() {
+                    last.push(corrected);
                 }
             }
         }
@@ -401,8 +439,19 @@ impl Engine {
             } else {
                 0.0
             };
+            // Keyword hits for every intent, found in one pass over the words.
+            let keyword_hits: Vec<(Intent, bool, &Word)> = clause
+                .iter()
+                .filter_map(|word| self.keywords.get(&word.text).map(|owners| (owners, word)))
+                .flat_map(|(owners, word)| {
+                    owners
+                        .iter()
+                        .map(move |&(intent, strong)| (intent, strong, word))
+                })
+                .collect();
             for (intent_index, &intent) in Intent::ALL.iter().enumerate() {
-                let clause_evidence = self.evidence_for(intent, clause_index, clause, matched);
+                let clause_evidence =
+                    self.evidence_for(intent, clause_index, &keyword_hits, matched);
                 if clause_evidence
                     .iter()
                     .any(|e| matches!(e.rule, Rule::Excluded { .. }))
@@ -506,7 +555,7 @@ impl Engine {
 
     /// The word as the matcher should read it: known words as typed, others
     /// with emphasis removed or a typo corrected when that gives a known word.
-    fn correct(&self, word: &str) -> Word {
+    fn correct(&self, word: &str, budget: &mut TypoBudget) -> Word {
         if self.known.contains(word) || word.chars().any(|c| c.is_ascii_digit()) {
             return Word {
                 text: word.to_string(),
@@ -530,7 +579,17 @@ impl Engine {
                 typed: None,
             };
         }
-        match self.typo_index.correct(word) {
+        if let Some(done) = budget.seen.get(word) {
+            return done.clone();
+        }
+        if budget.lookups >= MAX_TYPO_LOOKUPS {
+            return Word {
+                text: word.to_string(),
+                typed: None,
+            };
+        }
+        budget.lookups += 1;
+        let corrected = match self.typo_index.correct(word) {
             Some(correction) => Word {
                 text: correction.target,
                 typed: Some((word.to_string(), correction.distance)),
@@ -539,7 +598,9 @@ impl Engine {
                 text: word.to_string(),
                 typed: None,
             },
-        }
+        };
+        budget.seen.insert(word.to_string(), corrected.clone());
+        corrected
     }
 
     fn is_terse(&self, clause: &[Word]) -> bool {
@@ -556,7 +617,7 @@ impl Engine {
         &self,
         intent: Intent,
         clause_index: usize,
-        clause: &[Word],
+        keyword_hits: &[(Intent, bool, &Word)],
         matched: &[usize],
     ) -> Vec<Evidence> {
         let mut found = Vec::new();
@@ -595,28 +656,21 @@ impl Engine {
                 _ => {}
             }
         }
-        if let Some((_, strong, weak)) = self.keywords.iter().find(|(owner, _, _)| *owner == intent)
-        {
-            for word in clause {
-                match (
-                    &word.typed,
-                    strong.contains(&word.text),
-                    weak.contains(&word.text),
-                ) {
-                    (None, true, _) => push(Rule::Keyword(word.text.clone()), STRONG),
-                    (None, false, true) => push(Rule::WeakKeyword(word.text.clone()), WEAK),
-                    (Some((typed, distance)), true, _) | (Some((typed, distance)), false, true) => {
-                        push(
-                            Rule::TypoKeyword {
-                                typed: typed.clone(),
-                                keyword: word.text.clone(),
-                                distance: *distance,
-                            },
-                            WEAK,
-                        )
-                    }
-                    _ => {}
-                }
+        for &(owner, strong, word) in keyword_hits {
+            if owner != intent {
+                continue;
+            }
+            match (&word.typed, strong) {
+                (None, true) => push(Rule::Keyword(word.text.clone()), STRONG),
+                (None, false) => push(Rule::WeakKeyword(word.text.clone()), WEAK),
+                (Some((typed, distance)), _) => push(
+                    Rule::TypoKeyword {
+                        typed: typed.clone(),
+                        keyword: word.text.clone(),
+                        distance: *distance,
+                    },
+                    WEAK,
+                ),
             }
         }
         found
@@ -625,7 +679,9 @@ impl Engine {
     /// Whom the message is about: another occupation named as a subject, a
     /// related career, or this one.
     fn subject(&self, clauses: &[String], full_text: &str) -> Subject {
-        for clause in clauses {
+        // Subject slots need captures, the slowest kind of match; a clause
+        // longer than any real question is left to the occupation scan below.
+        for clause in clauses.iter().filter(|c| c.len() <= MAX_SLOT_CLAUSE_BYTES) {
             for slot in self.subject_slot_set.matches(clause).into_iter() {
                 let Some(who) = self.subject_slots[slot]
                     .captures(clause)
