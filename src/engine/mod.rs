@@ -721,6 +721,7 @@ impl Engine {
                 || self.own_subject_words.contains(singular(w))
                 || self.topical.contains(w)
                 || self.function_words.contains(w)
+                || w.chars().all(|c| c.is_ascii_digit())
         };
         if who.split_whitespace().all(own) {
             Subject::ThisCareer
