@@ -21,7 +21,7 @@ pub struct Correction {
 pub fn allowed_edits(target_len: usize) -> usize {
     match target_len {
         0..=4 => 0,
-        5..=7 => 1,
+        5..=9 => 1,
         _ => 2,
     }
 }
@@ -82,7 +82,11 @@ impl KeywordIndex {
             }
             for &id in ids {
                 let target = &self.targets[id as usize];
-                let distance = strsim::osa_distance(word, target);
+                // A doubled or undoubled letter ("sallery", "carreer") is the
+                // commonest slip: it costs nothing beyond the other edits,
+                // though a word is never taken as exactly a keyword.
+                let distance = strsim::osa_distance(word, target)
+                    .min(strsim::osa_distance(&collapse(word), &collapse(target)).max(1));
                 if distance == 0 || distance > allowed {
                     continue;
                 }
@@ -104,6 +108,17 @@ impl KeywordIndex {
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty()
     }
+}
+
+/// `word` with every run of a repeated letter shortened to one.
+fn collapse(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -132,6 +147,7 @@ mod tests {
         );
         assert_eq!(index.correct("requirments").unwrap().target, "requirements");
         assert_eq!(index.correct("outlok").unwrap().target, "outlook");
+        assert_eq!(index.correct("sallery").unwrap().target, "salary");
     }
 
     #[test]
