@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::answer::{compose::Composer, Answer, Reply, ReplyKind};
 use crate::engine::{Classification, Engine};
 use crate::intent::Intent;
-use crate::knowledge::{Knowledge, KnowledgeError};
+use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeSource};
 
 /// Knowledge, engine and composer, ready to answer.
 #[derive(Debug)]
@@ -28,6 +28,11 @@ impl CareerBot {
     /// The bot built from the knowledge files in `dir`.
     pub fn from_dir(dir: &Path) -> Result<CareerBot, KnowledgeError> {
         Ok(CareerBot::new(Knowledge::from_dir(dir)?))
+    }
+
+    /// The bot built from the knowledge `source` names.
+    pub fn from_source(source: &KnowledgeSource) -> Result<CareerBot, KnowledgeError> {
+        Ok(CareerBot::new(source.load()?))
     }
 
     /// The bot built from already validated knowledge.

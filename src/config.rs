@@ -10,7 +10,9 @@
 //! `Debug` and `Display` print `[redacted]`, so a `Config` can be logged or
 //! printed without leaking it.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::net::SocketAddr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -180,6 +182,15 @@ pub struct DiscordConfig {
     /// trailing slash. When set, serenity's own rate limiter is off: the
     /// proxy is expected to rate limit.
     pub proxy_url: Option<String>,
+    /// PEM files of certificate authorities the HTTP client trusts besides
+    /// its built-in roots (e.g. a TLS-intercepting corporate proxy's CA).
+    /// Relative paths in the file are resolved against the file's
+    /// directory. Read when the bot starts.
+    pub extra_root_certificates: Vec<PathBuf>,
+    /// Host names the HTTP client connects to at a fixed address instead
+    /// of asking DNS (`discord.com` → `127.0.0.1:8443`). REST calls only;
+    /// the gateway URL comes from Discord.
+    pub resolve: BTreeMap<String, SocketAddr>,
 }
 
 /// `[answering]`: when and how the bot answers.
@@ -290,7 +301,8 @@ impl Config {
             }
         })?;
         let mut problems = ProblemCollector::new(text);
-        let config = raw.validate(env_token, &mut problems);
+        let base = path.parent().unwrap_or(Path::new(""));
+        let config = raw.validate(env_token, base, &mut problems);
         if !problems.list.is_empty() {
             problems.list.sort_by_key(|problem| problem.line);
             return Err(ConfigError::Invalid {
@@ -363,6 +375,10 @@ struct RawDiscord {
     #[serde(default)]
     guild_ids: Vec<Spanned<RawId>>,
     proxy_url: Option<Spanned<String>>,
+    #[serde(default)]
+    extra_root_certificates: Vec<Spanned<String>>,
+    #[serde(default)]
+    resolve: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -441,9 +457,11 @@ impl<'de> Deserialize<'de> for RawId {
 impl RawConfig {
     /// The validated config, or `None` with the reasons in `problems`
     /// (a missing token alone adds no problem: the caller reports it).
+    /// Relative paths are taken relative to `base`, the file's directory.
     fn validate(
         self,
         env_token: Option<&str>,
+        base: &Path,
         problems: &mut ProblemCollector<'_>,
     ) -> Option<Config> {
         let token = self.discord.token(env_token, problems);
@@ -452,6 +470,9 @@ impl RawConfig {
             .discord
             .proxy_url
             .and_then(|url| validate_proxy_url(url, problems));
+        let extra_root_certificates =
+            validate_certificate_paths(self.discord.extra_root_certificates, base, problems);
+        let resolve = validate_resolve(self.discord.resolve, problems);
         let answering = self.answering.validate(problems);
         let sharding = self.sharding.validate(problems);
         let logging = self.logging.validate(problems);
@@ -460,6 +481,8 @@ impl RawConfig {
                 token: token?,
                 guild_ids,
                 proxy_url,
+                extra_root_certificates,
+                resolve,
             },
             answering,
             sharding,
@@ -545,6 +568,73 @@ fn validate_proxy_url(url: Spanned<String>, problems: &mut ProblemCollector<'_>)
             None
         }
     }
+}
+
+fn validate_certificate_paths(
+    paths: Vec<Spanned<String>>,
+    base: &Path,
+    problems: &mut ProblemCollector<'_>,
+) -> Vec<PathBuf> {
+    let mut valid = Vec::with_capacity(paths.len());
+    for spanned in paths {
+        let span = spanned.span();
+        let text = spanned.into_inner();
+        if text.trim().is_empty() {
+            problems.at(
+                "discord.extra_root_certificates",
+                Some(span),
+                "expected the path of a PEM file, got an empty string",
+            );
+            continue;
+        }
+        let path = base.join(text);
+        if !valid.contains(&path) {
+            valid.push(path);
+        }
+    }
+    valid
+}
+
+fn validate_resolve(
+    entries: BTreeMap<String, Spanned<String>>,
+    problems: &mut ProblemCollector<'_>,
+) -> BTreeMap<String, SocketAddr> {
+    let mut valid = BTreeMap::new();
+    for (host, address) in entries {
+        let span = address.span();
+        let key = format!("discord.resolve.{host:?}");
+        if !is_host_name(&host) {
+            problems.at(
+                &key,
+                Some(span.clone()),
+                "not a host name (letters, digits, `-` and `.`, such as \"discord.com\")",
+            );
+        }
+        match address.get_ref().trim().parse::<SocketAddr>() {
+            Ok(address) => {
+                valid.insert(host.to_ascii_lowercase(), address);
+            }
+            Err(_) => problems.at(
+                &key,
+                Some(span),
+                "expected an IP address and port, such as \"127.0.0.1:8443\" or \"[::1]:8443\"",
+            ),
+        }
+    }
+    valid
+}
+
+/// A DNS host name: dot-separated labels of letters, digits and hyphens.
+fn is_host_name(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 impl RawAnswering {
@@ -697,6 +787,8 @@ mod tests {
         assert_eq!(config.discord.token.expose_secret(), TOKEN);
         assert!(config.discord.guild_ids.is_empty());
         assert_eq!(config.discord.proxy_url, None);
+        assert!(config.discord.extra_root_certificates.is_empty());
+        assert!(config.discord.resolve.is_empty());
         assert_eq!(config.answering, AnsweringConfig::default());
         assert!(config.answering.mentions && config.answering.direct_messages);
         assert_eq!(config.answering.default_visibility, Visibility::Private);
@@ -713,6 +805,8 @@ mod tests {
 token = "{TOKEN}"
 guild_ids = [111, "222"]
 proxy_url = "http://127.0.0.1:8080/"
+extra_root_certificates = ["certs/proxy-ca.pem", "/etc/ssl/other.pem"]
+resolve = {{ "discord.com" = "127.0.0.1:8443", "Media.Example.org" = "[::1]:443" }}
 [answering]
 mentions = false
 direct_messages = false
@@ -734,6 +828,25 @@ filter = "career_bot=debug,serenity=warn"
         assert_eq!(
             config.discord.proxy_url.as_deref(),
             Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            config.discord.extra_root_certificates,
+            [
+                PathBuf::from("certs/proxy-ca.pem"),
+                PathBuf::from("/etc/ssl/other.pem")
+            ]
+        );
+        assert_eq!(
+            config.discord.resolve.get("discord.com"),
+            Some(&SocketAddr::from(([127, 0, 0, 1], 8443)))
+        );
+        assert_eq!(
+            config
+                .discord
+                .resolve
+                .get("media.example.org")
+                .map(|a| a.port()),
+            Some(443)
         );
         assert!(!config.answering.mentions);
         assert!(!config.answering.direct_messages);
@@ -856,6 +969,69 @@ filter = "career_bot=debug,serenity=warn"
             .unwrap_or_default();
         assert!(shown.contains("bot.toml"), "{shown}");
         assert!(shown.contains("line 3, column 14"), "{shown}");
+    }
+
+    #[test]
+    fn certificate_paths_are_relative_to_the_config_file() {
+        let text = format!(
+            "[discord]\ntoken = \"{TOKEN}\"\nextra_root_certificates = [\"ca.pem\", \"/abs/ca.pem\"]\n"
+        );
+        let config = Config::from_toml_and_env(&text, "/etc/career-bot/bot.toml", None);
+        assert_eq!(
+            config.map(|c| c.discord.extra_root_certificates).ok(),
+            Some(vec![
+                PathBuf::from("/etc/career-bot/ca.pem"),
+                PathBuf::from("/abs/ca.pem")
+            ])
+        );
+    }
+
+    #[test]
+    fn bad_tls_settings_are_reported_with_positions() {
+        let text = format!(
+            "[discord]\ntoken = \"{TOKEN}\"\nextra_root_certificates = [\" \"]\n\
+             resolve = {{ \"discord.com\" = \"127.0.0.1\", \"bad host\" = \"127.0.0.1:1\" }}\n"
+        );
+        let problems = invalid_problems(&text);
+        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "discord.extra_root_certificates",
+                "discord.resolve.\"bad host\"",
+                "discord.resolve.\"discord.com\""
+            ]
+        );
+        assert_eq!((problems[0].line, problems[0].column), (Some(3), Some(28)));
+        assert_eq!(problems[2].line, Some(4));
+        assert!(
+            problems[2].message.contains("port"),
+            "{}",
+            problems[2].message
+        );
+        assert!(
+            problems[1].message.contains("host name"),
+            "{}",
+            problems[1].message
+        );
+    }
+
+    #[test]
+    fn host_names() {
+        for good in ["discord.com", "a", "x-1.example.org", "DISCORD.COM"] {
+            assert!(is_host_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "bad host",
+            "-a.com",
+            "a..b",
+            "a.com:443",
+            "a/b",
+            "é.com",
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -12,10 +12,11 @@ use anyhow::Context;
 use clap::Parser;
 
 use career_bot::answer::text::render_reply;
+use career_bot::discord::reload::LiveKnowledge;
 use career_bot::eval::{self, Labels};
-use career_bot::knowledge::{provenance, Knowledge};
+use career_bot::knowledge::{provenance, Knowledge, KnowledgeSource};
 use career_bot::{terminal, CareerBot, Intent};
-use flags::hiargs::{HiCommand, KnowledgeSource};
+use flags::hiargs::HiCommand;
 use flags::lowargs::LowArgs;
 
 /// Exit code for bad input or files.
@@ -249,7 +250,10 @@ fn run_discord(
     knowledge: &KnowledgeSource,
 ) -> anyhow::Result<ExitCode> {
     let config = career_bot::config::Config::load(config_path)?;
-    let bot = Arc::new(knowledge.load()?);
+    // Bad knowledge stops the bot before it connects; later, a reload with
+    // bad files keeps the knowledge loaded here.
+    let bot = Arc::new(CareerBot::from_source(knowledge)?);
+    let live = Arc::new(LiveKnowledge::new(knowledge.clone(), bot));
     let filter = config
         .logging
         .effective_filter(std::env::var("RUST_LOG").ok().as_deref());
@@ -264,6 +268,6 @@ fn run_discord(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(career_bot::discord::run(config, bot))?;
+    runtime.block_on(career_bot::discord::run(config, live))?;
     Ok(ExitCode::SUCCESS)
 }

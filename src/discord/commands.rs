@@ -8,7 +8,7 @@
 
 use serenity::all::{
     CommandDataOption, CommandDataOptionValue, CommandOptionType, CommandType, CreateCommand,
-    CreateCommandOption,
+    CreateCommandOption, InteractionContext, Permissions,
 };
 
 use crate::intent::Intent;
@@ -85,6 +85,9 @@ pub enum BotCommand {
     Sources,
     /// "Answer this question": answers the selected message publicly.
     AnswerThisQuestion,
+    /// `/reload`: reads the knowledge files again (counselors; see
+    /// [`BotCommand::default_member_permissions`]).
+    Reload,
 }
 
 impl BotCommand {
@@ -95,6 +98,7 @@ impl BotCommand {
             BotCommand::Help,
             BotCommand::Sources,
             BotCommand::AnswerThisQuestion,
+            BotCommand::Reload,
         ])
     }
 
@@ -106,6 +110,7 @@ impl BotCommand {
             BotCommand::Help => "help",
             BotCommand::Sources => "sources",
             BotCommand::AnswerThisQuestion => "Answer this question",
+            BotCommand::Reload => "reload",
         }
     }
 
@@ -128,6 +133,7 @@ impl BotCommand {
             BotCommand::Help => "What I can answer and how to ask",
             BotCommand::Sources => "Where my facts come from and how recent they are",
             BotCommand::AnswerThisQuestion => "",
+            BotCommand::Reload => "Reload the knowledge files after an edit (counselors only)",
         }
     }
 
@@ -136,7 +142,10 @@ impl BotCommand {
         match self {
             BotCommand::Topic(_) => &[PUBLIC_OPTION],
             BotCommand::Ask => &[QUESTION_OPTION, PUBLIC_OPTION],
-            BotCommand::Help | BotCommand::Sources | BotCommand::AnswerThisQuestion => &[],
+            BotCommand::Help
+            | BotCommand::Sources
+            | BotCommand::AnswerThisQuestion
+            | BotCommand::Reload => &[],
         }
     }
 
@@ -146,11 +155,37 @@ impl BotCommand {
             .find(|command| command.name() == name && command.kind().discord_type() == kind)
     }
 
-    /// The registration payload for this command.
-    pub fn to_create_command(self) -> CreateCommand {
+    /// The permissions Discord requires before it shows the command to a
+    /// member, which server admins can change per role under Server
+    /// Settings → Integrations. Only `/reload` has any: Manage Server when
+    /// no counselor roles are configured (`counselors` false). With counselor
+    /// roles, Discord cannot express "has role X", so every member sees it
+    /// and the bot refuses all but counselors.
+    pub fn default_member_permissions(self, counselors: bool) -> Option<Permissions> {
+        match self {
+            BotCommand::Reload if !counselors => Some(Permissions::MANAGE_GUILD),
+            _ => None,
+        }
+    }
+
+    /// Where the command can be used: `/reload` only in servers, the others
+    /// also in DMs with the bot (Discord's default).
+    pub fn guild_only(self) -> bool {
+        self == BotCommand::Reload
+    }
+
+    /// The registration payload for this command; `counselors`: counselor
+    /// roles are configured.
+    pub fn to_create_command(self, counselors: bool) -> CreateCommand {
         let mut command = CreateCommand::new(self.name()).kind(self.kind().discord_type());
         if self.kind() == CommandKind::Slash {
             command = command.description(self.description());
+        }
+        if let Some(permissions) = self.default_member_permissions(counselors) {
+            command = command.default_member_permissions(permissions);
+        }
+        if self.guild_only() {
+            command = command.contexts(vec![InteractionContext::Guild]);
         }
         for option in self.options() {
             command = command.add_option(option.to_create_option());
@@ -158,10 +193,11 @@ impl BotCommand {
         command
     }
 
-    /// Registration payloads for every command.
-    pub fn registration_payloads() -> Vec<CreateCommand> {
+    /// Registration payloads for every command; `counselors`: counselor
+    /// roles are configured.
+    pub fn registration_payloads(counselors: bool) -> Vec<CreateCommand> {
         BotCommand::all()
-            .map(BotCommand::to_create_command)
+            .map(|command| command.to_create_command(counselors))
             .collect()
     }
 }
@@ -229,7 +265,7 @@ mod tests {
     use super::*;
 
     fn payload(command: BotCommand) -> Value {
-        serde_json::to_value(command.to_create_command()).unwrap_or(Value::Null)
+        serde_json::to_value(command.to_create_command(false)).unwrap_or(Value::Null)
     }
 
     #[test]
@@ -243,8 +279,8 @@ mod tests {
                 Some(BotCommand::Topic(intent))
             );
         }
-        assert_eq!(BotCommand::all().count(), Intent::TOPICS.len() + 4);
-        for name in ["ask", "help", "sources"] {
+        assert_eq!(BotCommand::all().count(), Intent::TOPICS.len() + 5);
+        for name in ["ask", "help", "sources", "reload"] {
             assert!(
                 BotCommand::lookup(name, CommandType::ChatInput).is_some(),
                 "{name}"
@@ -327,6 +363,27 @@ mod tests {
         assert_eq!(value["type"], 3);
         assert!(value.get("description").is_none());
         assert_eq!(value["options"], json!([]));
-        assert_eq!(BotCommand::registration_payloads().len(), 12);
+        assert_eq!(BotCommand::registration_payloads(false).len(), 13);
+    }
+
+    #[test]
+    fn reload_is_for_servers_and_managers_unless_counselor_roles_decide() {
+        let value = payload(BotCommand::Reload);
+        assert_eq!(value["name"], "reload");
+        assert_eq!(value["type"], 1);
+        assert_eq!(
+            value["default_member_permissions"],
+            Permissions::MANAGE_GUILD.bits().to_string()
+        );
+        assert_eq!(value["contexts"], json!([0]), "guild only");
+        let with_counselors =
+            serde_json::to_value(BotCommand::Reload.to_create_command(true)).unwrap_or_default();
+        assert!(with_counselors["default_member_permissions"].is_null());
+        assert_eq!(with_counselors["contexts"], json!([0]));
+        // No other command is restricted.
+        for command in BotCommand::all().filter(|c| *c != BotCommand::Reload) {
+            assert!(payload(command)["default_member_permissions"].is_null());
+            assert!(payload(command)["contexts"].is_null());
+        }
     }
 }

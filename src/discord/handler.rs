@@ -5,19 +5,22 @@
 //! is either atomic or behind a `std::sync` lock taken only in synchronous
 //! code, never across an `.await`.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use serenity::all::{
-    ChannelId, Command, Context, EventHandler, GuildId, Http, Interaction, Message, Ready,
-    ResumedEvent, RoleId, UserId,
+    ChannelId, Command, Context, EventHandler, GuildId, Http, Interaction, Message, MessageId,
+    Ready, ResumedEvent, RoleId, UserId,
 };
 
 use super::commands::BotCommand;
 use super::cooldown::{Cooldown, Verdict};
-use super::{interactions, messages, startup, SharedBot};
+use super::delivery::SendError;
+use super::order::ReplyOrder;
+use super::reload::LiveKnowledge;
+use super::{interactions, messages, startup};
 use crate::bot::CareerBot;
 use crate::config::{AnsweringConfig, Visibility};
 
@@ -27,6 +30,16 @@ pub enum HandlerError {
     /// A request to Discord failed.
     #[error("Discord request failed: {0}")]
     Discord(#[source] Box<serenity::Error>),
+    /// A reply was not delivered: Discord refused it, or every retry
+    /// failed. `what` says which reply, to which message, in which channel.
+    #[error("{what} was not delivered: {source}")]
+    Undelivered {
+        /// The reply, e.g. "answer part 1 of 2 to message 5 in channel 7".
+        what: String,
+        /// Why.
+        #[source]
+        source: SendError,
+    },
 }
 
 impl From<serenity::Error> for HandlerError {
@@ -73,36 +86,93 @@ pub(crate) fn nonzero(ids: &[u64]) -> impl Iterator<Item = u64> + '_ {
     ids.iter().copied().filter(|&id| id != 0)
 }
 
+/// How many posted private answers [`PostedOnce`] remembers. A private
+/// answer's button is removed when it posts; this only stops clicks that
+/// race that removal or come from stale or forged clients, so the most
+/// recent few thousand are plenty (about 100 kB).
+pub const POSTED_MEMORY: usize = 8192;
+
+/// The private answers whose "Post in channel" button already posted, the
+/// most recent [`POSTED_MEMORY`] of them.
+#[derive(Debug, Default)]
+pub struct PostedOnce {
+    ids: HashSet<MessageId>,
+    order: VecDeque<MessageId>,
+}
+
+impl PostedOnce {
+    /// Records `id`; false if it was already recorded.
+    pub fn claim(&mut self, id: MessageId) -> bool {
+        if !self.ids.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > POSTED_MEMORY {
+            if let Some(oldest) = self.order.pop_front() {
+                self.ids.remove(&oldest);
+            }
+        }
+        true
+    }
+
+    /// Forgets `id` (its post did not happen).
+    pub fn release(&mut self, id: MessageId) {
+        if self.ids.remove(&id) {
+            self.order.retain(|other| *other != id);
+        }
+    }
+}
+
 /// The serenity event handler.
 pub struct Handler {
-    bot: Arc<SharedBot>,
+    knowledge: Arc<LiveKnowledge>,
     policy: Policy,
     guild_ids: Vec<GuildId>,
     cooldown: Mutex<Cooldown>,
+    /// Private answers already posted by their button.
+    posted: Mutex<PostedOnce>,
     /// The bot's own user id from READY; 0 until then.
     bot_user_id: AtomicU64,
     /// Set once commands are registered, so a re-identify (a new READY)
     /// registers nothing again.
     commands_registered: AtomicBool,
+    /// Free-text replies in question order, per channel.
+    reply_order: Arc<ReplyOrder>,
 }
 
 impl Handler {
-    /// A handler answering from `bot` under `answering`, registering slash
-    /// commands in `guild_ids` (globally when empty).
-    pub fn new(bot: Arc<SharedBot>, answering: &AnsweringConfig, guild_ids: &[u64]) -> Handler {
+    /// A handler answering from `knowledge` under `answering`, registering
+    /// slash commands in `guild_ids` (globally when empty).
+    pub fn new(
+        knowledge: Arc<LiveKnowledge>,
+        answering: &AnsweringConfig,
+        guild_ids: &[u64],
+    ) -> Handler {
         Handler {
-            bot,
+            knowledge,
             policy: Policy::from_config(answering),
             guild_ids: nonzero(guild_ids).map(GuildId::new).collect(),
             cooldown: Mutex::new(Cooldown::new(answering.cooldown)),
+            posted: Mutex::new(PostedOnce::default()),
             bot_user_id: AtomicU64::new(0),
             commands_registered: AtomicBool::new(false),
+            reply_order: Arc::new(ReplyOrder::default()),
         }
+    }
+
+    /// The per-channel order of free-text replies.
+    pub fn reply_order(&self) -> &Arc<ReplyOrder> {
+        &self.reply_order
     }
 
     /// The bot to answer with now (a clone of the current `Arc`).
     pub fn bot(&self) -> Arc<CareerBot> {
-        self.bot.current()
+        self.knowledge.current()
+    }
+
+    /// The knowledge, to reload it.
+    pub fn knowledge(&self) -> &Arc<LiveKnowledge> {
+        &self.knowledge
     }
 
     /// The answering policy.
@@ -124,12 +194,26 @@ impl Handler {
         cooldown.check(user.get(), now)
     }
 
+    /// Claims the post of private answer `message`: true the first time,
+    /// false once it was posted.
+    pub fn claim_post(&self, message: MessageId) -> bool {
+        let mut posted = self.posted.lock().unwrap_or_else(PoisonError::into_inner);
+        posted.claim(message)
+    }
+
+    /// Gives back a claim whose post did not happen.
+    pub fn release_post(&self, message: MessageId) {
+        let mut posted = self.posted.lock().unwrap_or_else(PoisonError::into_inner);
+        posted.release(message);
+    }
+
     /// Registers every command, once per process.
     async fn register_commands_once(&self, http: &Http) {
         if self.commands_registered.swap(true, Ordering::AcqRel) {
             return;
         }
-        if let Err(error) = register_commands(http, &self.guild_ids).await {
+        let counselors = !self.policy.counselor_roles.is_empty();
+        if let Err(error) = register_commands(http, &self.guild_ids, counselors).await {
             // Let the next READY try again.
             self.commands_registered.store(false, Ordering::Release);
             report("registering slash commands", &HandlerError::from(error));
@@ -140,8 +224,14 @@ impl Handler {
 /// Registers every command in the table with bulk overwrites: in each guild
 /// of `guild_ids` (PUT /applications/{app}/guilds/{guild}/commands), or
 /// globally (PUT /applications/{app}/commands) when there are none.
-async fn register_commands(http: &Http, guild_ids: &[GuildId]) -> Result<(), serenity::Error> {
-    let commands = BotCommand::registration_payloads();
+/// `counselors`: counselor roles are configured (see
+/// [`BotCommand::default_member_permissions`]).
+async fn register_commands(
+    http: &Http,
+    guild_ids: &[GuildId],
+    counselors: bool,
+) -> Result<(), serenity::Error> {
+    let commands = BotCommand::registration_payloads(counselors);
     if guild_ids.is_empty() {
         Command::set_global_commands(http, commands).await?;
         tracing::info!("slash commands registered globally (may take up to an hour to appear)");
@@ -165,6 +255,7 @@ impl EventHandler for Handler {
         self.bot_user_id
             .store(ready.user.id.get(), Ordering::Release);
         ctx.http.set_application_id(ready.application.id);
+        messages::order_replies(self, &ctx, &ready);
         tracing::info!(
             user = %ready.user.name,
             shard = ?ready.shard.map(|shard| shard.id.0),
@@ -189,5 +280,29 @@ impl EventHandler for Handler {
         if let Err(error) = interactions::handle_interaction(self, &ctx, &interaction).await {
             report("answering an interaction", &error);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_private_answer_posts_once_and_memory_is_bounded() {
+        let mut posted = PostedOnce::default();
+        let first = MessageId::new(1);
+        assert!(posted.claim(first));
+        assert!(!posted.claim(first), "a second click does not post");
+        posted.release(first);
+        assert!(
+            posted.claim(first),
+            "a post that did not happen can be retried"
+        );
+        for id in 2..=(POSTED_MEMORY as u64 + 1) {
+            assert!(posted.claim(MessageId::new(id)));
+        }
+        assert_eq!(posted.ids.len(), POSTED_MEMORY);
+        assert_eq!(posted.order.len(), POSTED_MEMORY);
+        assert!(posted.claim(first), "the oldest was forgotten");
     }
 }

@@ -5,18 +5,28 @@
 //! mentions that allow nothing. Private answers are ephemeral (flag 64).
 //! Answers too long for one message continue in follow-up messages with the
 //! same visibility.
+//!
+//! A "Post in channel" click answers with UPDATE_MESSAGE (callback type 7):
+//! the private answer loses its button and says it was posted, and the
+//! public answer follows as a follow-up message. A message's answer is posted
+//! once: a second click (a stale client, a double click, a forged
+//! interaction) gets a private note instead.
+//!
+//! `/reload` is deferred (ephemeral) while the files are read and validated,
+//! then the response is edited with the outcome.
 
 use std::time::Instant;
 
 use serenity::all::{
     CommandInteraction, ComponentInteraction, Context, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
-    EditInteractionResponse, Interaction, Message, MessageReference, RoleId,
+    EditInteractionResponse, Interaction, Message, MessageReference, Permissions, RoleId,
 };
 
 use super::commands::{BotCommand, CommandKind, PUBLIC_OPTION, QUESTION_OPTION};
 use super::cooldown::{wait_seconds, Verdict};
 use super::handler::{Handler, HandlerError};
+use super::reload;
 use super::render::{no_pings, plan_messages, to_embeds, truncate, EmbedPlan, FIELD_VALUE_LIMIT};
 use super::sharing::{
     may_post_publicly, shared_by, PostRequest, COUNSELORS_ONLY, COUNSELORS_ONLY_NO_ANSWER,
@@ -38,6 +48,13 @@ const COULD_NOT_POST: &str =
     "I couldn't post the answer in this channel. Check that I may send messages and embeds here.";
 /// Text of a response whose answers turned out to hold no text at all.
 const NO_ANSWER: &str = "I have no answer to show for that.";
+/// What the private answer says once its button posted it.
+const POSTED_IN_CHANNEL: &str = "Posted in the channel.";
+/// Reply to a click on an answer that was already posted.
+const ALREADY_POSTED: &str = "That answer is already posted in the channel.";
+/// Private note when the public post after a click failed.
+const POST_FAILED: &str =
+    "I couldn't post the answer in the channel. Ask again to get a fresh one.";
 /// Name of the `/help` field that lists the commands.
 const COMMANDS_FIELD: &str = "Commands";
 
@@ -54,6 +71,9 @@ struct Invoker<'a> {
     user: serenity::all::UserId,
     in_guild: bool,
     roles: &'a [RoleId],
+    /// The member's permissions in the channel (interactions in a server
+    /// carry them).
+    permissions: Option<Permissions>,
 }
 
 impl Invoker<'_> {
@@ -88,6 +108,10 @@ async fn handle_command(
             .member
             .as_ref()
             .map_or(&[], |member| member.roles.as_slice()),
+        permissions: interaction
+            .member
+            .as_ref()
+            .and_then(|member| member.permissions),
     };
     let Some(command) = BotCommand::lookup(&interaction.data.name, interaction.data.kind) else {
         tracing::warn!(name = %interaction.data.name, "unknown command");
@@ -98,10 +122,50 @@ async fn handle_command(
         return respond_note(ctx, interaction, &note).await;
     };
     tracing::debug!(command = command.name(), user = %invoker.user, "command");
+    if command == BotCommand::Reload {
+        return reload_command(handler, ctx, interaction, &invoker).await;
+    }
     match command.kind() {
         CommandKind::MessageMenu => answer_this_question(handler, ctx, interaction, &invoker).await,
         CommandKind::Slash => slash_command(handler, ctx, interaction, command, &invoker).await,
     }
+}
+
+/// `/reload`: refused privately unless [`reload::may_reload`]; otherwise
+/// deferred (ephemeral), reloaded, and the response edited with the
+/// outcome, problems and their positions included.
+async fn reload_command(
+    handler: &Handler,
+    ctx: &Context,
+    interaction: &CommandInteraction,
+    invoker: &Invoker<'_>,
+) -> Result<(), HandlerError> {
+    let counselor_roles = &handler.policy().counselor_roles;
+    if !reload::may_reload(
+        counselor_roles,
+        invoker.in_guild,
+        invoker.roles,
+        invoker.permissions,
+    ) {
+        tracing::info!(user = %invoker.user, "/reload refused");
+        let note = reload::refusal(!counselor_roles.is_empty());
+        return respond_note(ctx, interaction, note).await;
+    }
+    interaction
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await?;
+    let trigger = format!("/reload by user {}", invoker.user);
+    let outcome = handler.knowledge().reload_and_log(&trigger).await;
+    let edit = EditInteractionResponse::new()
+        .content(reload::report(&outcome))
+        .allowed_mentions(no_pings());
+    interaction.edit_response(&ctx.http, edit).await?;
+    Ok(())
 }
 
 /// What a slash command produced, before visibility is decided.
@@ -149,7 +213,7 @@ fn slash_output(
             shareable: None,
             private_only: false,
         },
-        BotCommand::AnswerThisQuestion => SlashOutput {
+        BotCommand::AnswerThisQuestion | BotCommand::Reload => SlashOutput {
             answers: Vec::new(),
             shareable: None,
             private_only: true,
@@ -252,6 +316,10 @@ async fn handle_button(
             .member
             .as_ref()
             .map_or(&[], |member| member.roles.as_slice()),
+        permissions: interaction
+            .member
+            .as_ref()
+            .and_then(|member| member.permissions),
     };
     let Some(request) = PostRequest::parse(&interaction.data.custom_id) else {
         tracing::warn!(custom_id = %interaction.data.custom_id, "unknown button");
@@ -261,9 +329,16 @@ async fn handle_button(
         tracing::info!(user = %invoker.user, "button refused by the counselor gate");
         return respond_component_note(ctx, interaction, COUNSELORS_ONLY_NO_ANSWER).await;
     }
+    let private_answer = interaction.message.id;
+    if !handler.claim_post(private_answer) {
+        tracing::info!(message = %private_answer, "button clicked again after posting");
+        return respond_component_note(ctx, interaction, ALREADY_POSTED).await;
+    }
     if let Verdict::CoolingDown { remaining, .. } =
         handler.check_cooldown(invoker.user, Instant::now())
     {
+        // Not posted: the button stays and may be clicked again later.
+        handler.release_post(private_answer);
         return respond_component_note(ctx, interaction, &cooldown_note(remaining)).await;
     }
     let bot = handler.bot();
@@ -272,18 +347,29 @@ async fn handle_button(
         .iter()
         .map(|&topic| bot.answer(topic))
         .collect();
-    let attribution = shared_by(invoker.user);
-    let messages = plan_messages(&answers);
-    let mut messages = messages.iter();
-    let first = messages.next().map_or(&[][..], Vec::as_slice);
-    let response = message_response(first, Some(&attribution), false);
+    // The private answer keeps its embeds (not sent, so unchanged) and
+    // loses the button.
+    let update = CreateInteractionResponseMessage::new()
+        .content(POSTED_IN_CHANNEL)
+        .components(Vec::new())
+        .allowed_mentions(no_pings());
     interaction
-        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+        .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(update))
         .await?;
-    for embeds in messages {
-        interaction
-            .create_followup(&ctx.http, followup(embeds, None, false))
-            .await?;
+    let attribution = shared_by(invoker.user);
+    for (index, embeds) in plan_messages(&answers).iter().enumerate() {
+        let content = (index == 0).then_some(attribution.as_str());
+        let posted = interaction
+            .create_followup(&ctx.http, followup(embeds, content, false))
+            .await;
+        if let Err(error) = posted {
+            // The button is gone: say so privately rather than fail silently.
+            let note = followup(&[], Some(POST_FAILED), true);
+            if let Err(note_error) = interaction.create_followup(&ctx.http, note).await {
+                super::handler::report("telling the clicker the post failed", &note_error.into());
+            }
+            return Err(error.into());
+        }
     }
     Ok(())
 }

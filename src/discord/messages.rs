@@ -7,12 +7,22 @@
 //! nothing. Off-topic or empty messages get the short "what I can answer"
 //! reply when the bot was addressed (mention or DM), and no reply at all in
 //! a listen channel where nobody addressed it.
+//!
+//! Delivery: replies in a channel go out in the order the questions were
+//! asked ([`super::order`]), each request retried on transient failures
+//! ([`super::delivery`]); a reply that cannot be delivered is reported with
+//! the message and channel it answers. Replies do not fail when the
+//! question was deleted meanwhile (`fail_if_not_exists: false`: Discord
+//! then posts them as plain messages).
 
 use std::time::Instant;
 
-use serenity::all::{ChannelId, Context, CreateMessage, Message, MessageType, UserId};
+use serenity::all::{
+    ChannelId, Context, CreateMessage, Message, MessageReference, MessageType, Ready, UserId,
+};
 
 use super::cooldown::{wait_seconds, Verdict};
+use super::delivery::{with_retries, RetryPolicy};
 use super::handler::{Handler, HandlerError, Policy};
 use super::render::{no_pings, plan_messages, to_embeds};
 use crate::answer::{Answer, Reply, ReplyKind};
@@ -119,12 +129,37 @@ pub fn cooldown_notice(seconds: u64) -> String {
     format!("You're asking quickly: I'll answer again in {seconds} s.")
 }
 
+/// Starts queueing replies in question order on the shard that sent
+/// `ready` (see [`super::order`]): every message the bot considers gets a
+/// place in its channel's line, in gateway order.
+pub fn order_replies(handler: &Handler, ctx: &Context, ready: &Ready) {
+    let policy = handler.policy().clone();
+    let bot_user = ready.user.id;
+    let shard = ready.shard.map_or(0, |shard| shard.id.0);
+    handler
+        .reply_order()
+        .install(&ctx.shard, shard, move |message| {
+            addressing(&MessageFacts::of(message), &policy, Some(bot_user)).is_some()
+        });
+}
+
+/// A reference to `message` for a reply that is still posted, as a plain
+/// message, if `message` was deleted meanwhile.
+pub fn reply_reference(message: &Message) -> MessageReference {
+    MessageReference::from(message).fail_if_not_exists(false)
+}
+
 /// Handles one gateway message.
 pub async fn handle_message(
     handler: &Handler,
     ctx: &Context,
     message: &Message,
 ) -> Result<(), HandlerError> {
+    // Take the message's place in its channel's line first; dropping `turn`
+    // on any return lets the next reply in the channel go.
+    let turn = handler
+        .reply_order()
+        .check_in(message.channel_id, message.id);
     let facts = MessageFacts::of(message);
     let Some(addressing) = addressing(&facts, handler.policy(), handler.bot_user_id()) else {
         return Ok(());
@@ -142,39 +177,76 @@ pub async fn handle_message(
         return Ok(());
     };
     match handler.check_cooldown(message.author.id, Instant::now()) {
-        Verdict::Allowed => send_answers(ctx, message, &answers).await,
+        Verdict::Allowed => {
+            turn.wait().await;
+            send_answers(ctx, message, &answers).await
+        }
         Verdict::CoolingDown {
             remaining,
             first_refusal: true,
         } => {
             let notice = CreateMessage::new()
                 .content(cooldown_notice(wait_seconds(remaining)))
-                .reference_message(message)
+                .reference_message(reply_reference(message))
                 .allowed_mentions(no_pings());
-            message.channel_id.send_message(&ctx.http, notice).await?;
-            Ok(())
+            turn.wait().await;
+            let what = format!(
+                "cooldown notice to message {} in channel {}",
+                message.id, message.channel_id
+            );
+            send(ctx, message.channel_id, notice, what).await
         }
         Verdict::CoolingDown { .. } => Ok(()),
     }
 }
 
 /// Sends `answers` as replies to `message`: the first message references it,
-/// any overflow follows in the same channel.
+/// any overflow follows in the same channel. If a part cannot be delivered,
+/// the rest is not sent (it would follow a missing beginning) and the error
+/// says so.
 async fn send_answers(
     ctx: &Context,
     message: &Message,
     answers: &[Answer],
 ) -> Result<(), HandlerError> {
-    for (index, embeds) in plan_messages(answers).iter().enumerate() {
+    let parts = plan_messages(answers);
+    for (index, embeds) in parts.iter().enumerate() {
         let mut reply = CreateMessage::new()
             .embeds(to_embeds(embeds))
             .allowed_mentions(no_pings());
         if index == 0 {
-            reply = reply.reference_message(message);
+            reply = reply.reference_message(reply_reference(message));
         }
-        message.channel_id.send_message(&ctx.http, reply).await?;
+        let mut what = format!(
+            "answer part {} of {} to message {} in channel {}",
+            index + 1,
+            parts.len(),
+            message.id,
+            message.channel_id
+        );
+        let unsent = parts.len() - index - 1;
+        if unsent > 0 {
+            what += &format!(" (and the {unsent} part(s) after it)");
+        }
+        send(ctx, message.channel_id, reply, what).await?;
     }
     Ok(())
+}
+
+/// Posts `builder` in `channel`, retrying transient failures; `what` names
+/// it in the log and in the error.
+async fn send(
+    ctx: &Context,
+    channel: ChannelId,
+    builder: CreateMessage,
+    what: String,
+) -> Result<(), HandlerError> {
+    with_retries(RetryPolicy::default(), &what, || {
+        channel.send_message(&ctx.http, builder.clone())
+    })
+    .await
+    .map(|_| ())
+    .map_err(|source| HandlerError::Undelivered { what, source })
 }
 
 #[cfg(test)]

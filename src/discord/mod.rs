@@ -2,29 +2,41 @@
 //!
 //! What this module may touch: the network (Discord's gateway and REST API,
 //! or the proxy in `discord.proxy_url`), process signals (Ctrl-C and
-//! SIGTERM, to shut down cleanly), and the `tracing` log. It reads the core
-//! only through [`CareerBot`]'s public methods and never writes files.
+//! SIGTERM, to shut down cleanly; SIGHUP, to reload the knowledge), the
+//! knowledge files (read again on a reload, through the library), and the
+//! `tracing` log. It reads the core only through [`CareerBot`]'s public
+//! methods and never writes files.
 //!
 //! Areas, one file each:
 //! - [`commands`]: the table of slash and context-menu commands.
 //! - [`messages`]: free-text messages (mentions, DMs, listen channels).
+//! - [`order`]: free-text replies in question order, per channel.
+//! - [`delivery`]: bounded retries of requests Discord failed transiently.
 //! - [`interactions`]: slash commands, the "Post in channel" button, the
 //!   "Answer this question" context menu.
 //! - [`render`]: answers as embeds within Discord's limits; allowed mentions.
 //! - [`cooldown`]: the per-user cooldown.
 //! - [`sharing`]: the counselor gate and what the button carries.
 //! - [`handler`]: shared state, event dispatch, the central error report.
+//! - [`reload`]: knowledge reloads on SIGHUP and `/reload`.
 //! - [`startup`]: HTTP client, intents, shards, shutdown.
+//! - [`http_client`]: the reqwest client: extra root certificates, fixed
+//!   host addresses.
 //!
-//! The bot answers from a [`SharedBot`]: handlers clone the current
-//! `Arc<CareerBot>` out of it before any `.await`, so a reload can swap in
-//! new knowledge without stopping the bot or holding a lock across I/O.
+//! The bot answers from a [`SharedBot`] inside [`reload::LiveKnowledge`]:
+//! handlers clone the current `Arc<CareerBot>` out of it before any
+//! `.await`, so a reload swaps in new knowledge without stopping the bot,
+//! dropping a question or holding a lock across I/O.
 
 pub mod commands;
 pub mod cooldown;
+pub mod delivery;
 pub mod handler;
+pub mod http_client;
 pub mod interactions;
 pub mod messages;
+pub mod order;
+pub mod reload;
 pub mod render;
 pub mod sharing;
 pub mod startup;
@@ -33,6 +45,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::bot::CareerBot;
 use crate::config::Config;
+use reload::LiveKnowledge;
 
 /// Why the Discord bot stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -56,9 +69,13 @@ pub enum DiscordError {
     /// The client could not start or a shard stopped with an error.
     #[error("Discord client error: {0}")]
     Client(#[source] Box<serenity::Error>),
-    /// The shutdown signal handlers could not be installed.
-    #[error("cannot listen for shutdown signals: {0}")]
+    /// The signal handlers (shutdown, SIGHUP reload) could not be installed.
+    #[error("cannot listen for signals: {0}")]
     Signal(#[source] std::io::Error),
+    /// The HTTP client could not be built (e.g. an unreadable certificate
+    /// in `discord.extra_root_certificates`).
+    #[error(transparent)]
+    HttpClient(#[from] http_client::HttpClientError),
 }
 
 /// The bot the front end answers with, swappable while running.
@@ -89,14 +106,9 @@ impl SharedBot {
     }
 }
 
-/// Runs the Discord bot until Ctrl-C or SIGTERM (then `Ok`, after the shards
-/// close cleanly) or a fatal error such as a rejected token.
-pub async fn run(config: Config, bot: Arc<CareerBot>) -> Result<(), DiscordError> {
-    run_shared(config, Arc::new(SharedBot::new(bot))).await
-}
-
-/// [`run`], answering from a [`SharedBot`] the caller keeps, so it can swap
-/// the knowledge while the bot runs.
-pub async fn run_shared(config: Config, bot: Arc<SharedBot>) -> Result<(), DiscordError> {
-    startup::run_client(config, bot).await
+/// Runs the Discord bot, answering from `knowledge` and reloading it on
+/// SIGHUP and `/reload`, until Ctrl-C or SIGTERM (then `Ok`, after the
+/// shards close cleanly) or a fatal error such as a rejected token.
+pub async fn run(config: Config, knowledge: Arc<LiveKnowledge>) -> Result<(), DiscordError> {
+    startup::run_client(config, knowledge).await
 }

@@ -1,5 +1,5 @@
-//! Starting and stopping: the HTTP client, gateway intents, shards, and a
-//! clean shutdown on Ctrl-C or SIGTERM.
+//! Starting and stopping: the HTTP client, gateway intents, shards, the
+//! SIGHUP knowledge reload, and a clean shutdown on Ctrl-C or SIGTERM.
 
 use std::time::Duration;
 
@@ -9,8 +9,9 @@ use serenity::all::{
 use serenity::Client;
 
 use super::handler::Handler;
+use super::reload::LiveKnowledge;
 use super::render::no_pings;
-use super::{DiscordError, SharedBot};
+use super::DiscordError;
 use crate::config::{AnsweringConfig, Config, DiscordConfig, Sharding};
 
 /// How long shards get to close after a shutdown signal before the bot
@@ -56,24 +57,34 @@ pub fn invite_url(application: ApplicationId) -> String {
 
 /// serenity's HTTP client. Behind `proxy_url` serenity's rate limiter is off
 /// (it ignores the proxy while on; the proxy rate limits instead); without
-/// it, requests go to discord.com through the rate limiter.
-pub fn build_http(discord: &DiscordConfig) -> Http {
-    let mut builder =
-        HttpBuilder::new(discord.token.expose_secret()).default_allowed_mentions(no_pings());
+/// it, requests go to discord.com through the rate limiter. The reqwest
+/// client under it trusts `extra_root_certificates` and resolves `resolve`
+/// (see [`super::http_client`]).
+pub fn build_http(discord: &DiscordConfig) -> Result<Http, DiscordError> {
+    let client = super::http_client::build_client(discord)?;
+    let mut builder = HttpBuilder::new(discord.token.expose_secret())
+        .client(client)
+        .default_allowed_mentions(no_pings());
     if let Some(proxy_url) = &discord.proxy_url {
         builder = builder.proxy(proxy_url).ratelimiter_disabled(true);
     }
-    builder.build()
+    Ok(builder.build())
 }
 
 /// Connects, answers until a shutdown signal or a fatal gateway error.
 pub async fn run_client(
     config: Config,
-    bot: std::sync::Arc<SharedBot>,
+    knowledge: std::sync::Arc<LiveKnowledge>,
 ) -> Result<(), DiscordError> {
     let intents = gateway_intents(&config.answering);
-    let handler = Handler::new(bot, &config.answering, &config.discord.guild_ids);
-    let http = build_http(&config.discord);
+    // Listen for SIGHUP before connecting: from now on it reloads the
+    // knowledge instead of ending the process.
+    #[cfg(unix)]
+    let _reloader = AbortOnDrop(
+        super::reload::reload_on_hangup(knowledge.clone()).map_err(DiscordError::Signal)?,
+    );
+    let handler = Handler::new(knowledge, &config.answering, &config.discord.guild_ids);
+    let http = build_http(&config.discord)?;
     tracing::info!(
         intents = ?intents,
         proxy = config.discord.proxy_url.as_deref().unwrap_or("none"),
@@ -102,6 +113,17 @@ pub async fn run_client(
             tracing::info!("shut down cleanly");
             Ok(())
         }
+    }
+}
+
+/// Stops a background task when the client stops.
+#[cfg(unix)]
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+#[cfg(unix)]
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

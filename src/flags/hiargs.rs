@@ -5,31 +5,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use super::lowargs::{KnowledgeAction, LowArgs, LowCommand};
-use career_bot::knowledge::KnowledgeFiles;
+use career_bot::knowledge::KnowledgeSource;
 use career_bot::CareerBot;
 
-/// Where the knowledge comes from.
-#[derive(Clone, Debug)]
-pub enum KnowledgeSource {
-    BuiltIn,
-    Dir(PathBuf),
-}
-
-impl KnowledgeSource {
-    pub fn files(&self) -> anyhow::Result<KnowledgeFiles> {
-        match self {
-            KnowledgeSource::BuiltIn => Ok(KnowledgeFiles::embedded()),
-            KnowledgeSource::Dir(dir) => Ok(KnowledgeFiles::read_dir(dir)?),
-        }
-    }
-
-    pub fn load(&self) -> anyhow::Result<CareerBot> {
-        let bot = match self {
-            KnowledgeSource::BuiltIn => CareerBot::from_embedded(),
-            KnowledgeSource::Dir(dir) => CareerBot::from_dir(dir),
-        };
-        Ok(bot?)
-    }
+/// Loads the bot from `source`, for the commands that answer once.
+fn load(source: &KnowledgeSource) -> anyhow::Result<CareerBot> {
+    Ok(CareerBot::from_source(source)?)
 }
 
 /// What to do, with everything it needs.
@@ -71,20 +52,20 @@ impl HiCommand {
         };
         Ok(match low.command.unwrap_or(LowCommand::Chat) {
             LowCommand::Chat => HiCommand::Chat {
-                bot: knowledge.load()?,
+                bot: load(&knowledge)?,
             },
             LowCommand::Ask {
                 json,
                 explain,
                 question,
             } => HiCommand::Ask {
-                bot: knowledge.load()?,
+                bot: load(&knowledge)?,
                 question: question.join(" "),
                 json,
                 explain,
             },
             LowCommand::Classify => HiCommand::Classify {
-                bot: knowledge.load()?,
+                bot: load(&knowledge)?,
             },
             LowCommand::Eval {
                 file,
@@ -100,7 +81,7 @@ impl HiCommand {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
                 HiCommand::Eval {
-                    bot: knowledge.load()?,
+                    bot: load(&knowledge)?,
                     file,
                     text,
                     min_accuracy,

@@ -171,6 +171,52 @@ impl KnowledgeFiles {
     }
 }
 
+/// Where the knowledge comes from: the files compiled into the binary, or a
+/// directory given with `--knowledge DIR` (which can be reloaded while the
+/// bot runs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KnowledgeSource {
+    /// The copies compiled into the binary.
+    BuiltIn,
+    /// The knowledge files in this directory.
+    Dir(PathBuf),
+}
+
+impl KnowledgeSource {
+    /// The texts of the knowledge files.
+    pub fn files(&self) -> Result<KnowledgeFiles, KnowledgeError> {
+        match self {
+            KnowledgeSource::BuiltIn => Ok(KnowledgeFiles::embedded()),
+            KnowledgeSource::Dir(dir) => KnowledgeFiles::read_dir(dir),
+        }
+    }
+
+    /// Reads and validates the knowledge.
+    pub fn load(&self) -> Result<Knowledge, KnowledgeError> {
+        match self {
+            KnowledgeSource::BuiltIn => Knowledge::embedded(),
+            KnowledgeSource::Dir(dir) => Knowledge::from_dir(dir),
+        }
+    }
+
+    /// The directory, for a source that has one.
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            KnowledgeSource::BuiltIn => None,
+            KnowledgeSource::Dir(dir) => Some(dir),
+        }
+    }
+}
+
+impl fmt::Display for KnowledgeSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KnowledgeSource::BuiltIn => f.write_str("the built-in knowledge"),
+            KnowledgeSource::Dir(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
 /// Everything the bot knows: the occupation and the intent table.
 #[derive(Clone, Debug)]
 pub struct Knowledge {

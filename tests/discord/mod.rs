@@ -10,14 +10,21 @@
 //! - `sharing`: the "Post in channel" button, "Answer this question", the
 //!   counselor-role gate.
 //! - `cooldown`: the per-user cooldown.
-//! - `gateway`: dropped sockets and RESUME replay, op 7, op 9, close codes,
-//!   unacknowledged heartbeats.
+//! - `gateway`: dropped sockets and RESUME replay, op 7, op 9, close codes
+//!   1000/4000/4006/4009, unacknowledged heartbeats, and a scripted run of
+//!   200 questions with a fault every 20.
+//! - `ratelimits`: HTTPS mode with serenity's rate limiter on (per-route
+//!   and global 429s, a 300-question burst in order), the bot's retries of
+//!   429s without `Retry-After` and 5xx, replies to deleted questions.
+//! - `reload`: knowledge edits on a live bot (SIGHUP, `/reload`).
 //! - `timing`: the reply-time measurement (reported, not asserted).
 
 mod commands;
 mod cooldown;
 mod gateway;
 mod messages;
+mod ratelimits;
+mod reload;
 mod sharing;
 mod startup;
 mod timing;

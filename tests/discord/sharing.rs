@@ -23,8 +23,14 @@ async fn private_salary(test: &TestBot, person: &Person) -> (Invoked, String) {
     (invoked, custom_id)
 }
 
-/// Clicks `custom_id` on the private answer of `answer` as `person`.
-async fn click(test: &TestBot, person: &Person, answer: &Invoked, custom_id: &str) -> Request {
+/// Clicks `custom_id` on the private answer of `answer` as `person`;
+/// returns the click and the bot's callback to it.
+async fn click(
+    test: &TestBot,
+    person: &Person,
+    answer: &Invoked,
+    custom_id: &str,
+) -> (Invoked, Request) {
     let original = test
         .server
         .original_response(answer)
@@ -33,7 +39,31 @@ async fn click(test: &TestBot, person: &Person, answer: &Invoked, custom_id: &st
         .server
         .click(person, original["id"].as_str().unwrap(), custom_id)
         .expect("the button is on the message");
-    test.callback(&click).await
+    let callback = test.callback(&click).await;
+    (click, callback)
+}
+
+/// Follow-up messages (`POST /webhooks/{app}/{token}`) sent for `invoked`.
+fn followups(test: &TestBot, invoked: &Invoked) -> Vec<Request> {
+    test.server
+        .requests()
+        .into_iter()
+        .filter(|r| r.matches("POST", "/webhooks/*/*") && r.route().ends_with(&invoked.token))
+        .collect()
+}
+
+/// Waits for the public answer a click posted (its first follow-up).
+async fn public_post(test: &TestBot, click: &Invoked) -> Request {
+    let token = click.token.clone();
+    test.server
+        .wait_for_request_from(
+            0,
+            "the public follow-up of a click",
+            |r| r.matches("POST", "/webhooks/*/*") && r.route().ends_with(&token),
+            crate::support::WAIT,
+        )
+        .await
+        .expect("the click posts the answer")
 }
 
 fn channel_replies_to(test: &TestBot, message_id: &str) -> Vec<Request> {
@@ -49,8 +79,15 @@ async fn post_in_channel_posts_the_answer_publicly_attributed_to_the_sharer() {
     let test = TestBot::start().await;
     let world = test.world().clone();
     let (answer, custom_id) = private_salary(&test, &world.student).await;
-    let posted = click(&test, &world.student, &answer, &custom_id).await;
-    assert_eq!(posted.status, 204);
+    let (clicked, updated) = click(&test, &world.student, &answer, &custom_id).await;
+    assert_eq!(updated.status, 204);
+    assert_eq!(
+        updated.body["type"], 7,
+        "UPDATE_MESSAGE on the private answer: {}",
+        updated.raw_body
+    );
+    let posted = public_post(&test, &clicked).await;
+    assert_eq!(posted.status, 200, "{}", posted.raw_body);
     assert!(
         !posted.is_ephemeral(),
         "posted for the channel: {}",
@@ -63,6 +100,68 @@ async fn post_in_channel_posts_the_answer_publicly_attributed_to_the_sharer() {
         "attributed to who shared it: {text}"
     );
     assert_pings_nobody(&posted);
+    assert_pings_nobody(&updated);
+    test.assert_nothing_rejected();
+}
+
+#[tokio::test]
+async fn the_button_leaves_the_private_answer_once_it_posted() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let (answer, custom_id) = private_salary(&test, &world.student).await;
+    let before = test.server.original_response(&answer).unwrap();
+    let (clicked, updated) = click(&test, &world.student, &answer, &custom_id).await;
+    assert_eq!(
+        updated.body["data"]["components"],
+        json!([]),
+        "{}",
+        updated.raw_body
+    );
+    public_post(&test, &clicked).await;
+
+    // The private answer keeps its embeds, says it was posted, and has no
+    // button left: Discord would not let anyone click it again.
+    let after = test.server.original_response(&answer).unwrap();
+    assert!(
+        payloads::buttons(&after["components"]).is_empty(),
+        "{after}"
+    );
+    assert_eq!(after["embeds"], before["embeds"]);
+    assert!(
+        after["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Posted"),
+        "{after}"
+    );
+    let id = after["id"].as_str().unwrap();
+    assert!(test.server.click(&world.student, id, &custom_id).is_err());
+
+    // A client that still shows the old button (or a double click racing
+    // the update) gets a private note, and nothing is posted twice.
+    let stale = test
+        .server
+        .invoke(
+            &world.student,
+            &world.general,
+            interaction_type::MESSAGE_COMPONENT,
+            payloads::button_data(&custom_id),
+            Some(before),
+        )
+        .unwrap();
+    let note = test.callback(&stale).await;
+    assert_eq!(note.body["type"], 4);
+    assert!(note.is_ephemeral(), "{}", note.raw_body);
+    assert!(note.text().contains("already posted"), "{}", note.text());
+    assert!(followups(&test, &stale).is_empty());
+    assert_eq!(followups(&test, &clicked).len(), 1, "posted once");
+    let public: Vec<Request> = test
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.text().contains("Shared by"))
+        .collect();
+    assert_eq!(public.len(), 1, "one public post in all");
     test.assert_nothing_rejected();
 }
 
@@ -133,7 +232,7 @@ async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
 
     // The student's button click is refused privately.
     let (answer, custom_id) = private_salary(&test, &world.student).await;
-    let refused = click(&test, &world.student, &answer, &custom_id).await;
+    let (_, refused) = click(&test, &world.student, &answer, &custom_id).await;
     assert!(refused.is_ephemeral(), "{}", refused.raw_body);
     assert!(
         !refused.text().contains("$37,110"),
@@ -164,7 +263,8 @@ async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
     let public = test.slash(&world.counselor, "salary", &[("public", json!(true))]);
     assert!(!test.callback(&public).await.is_ephemeral());
     let (answer, custom_id) = private_salary(&test, &world.counselor).await;
-    let posted = click(&test, &world.counselor, &answer, &custom_id).await;
+    let (clicked, _) = click(&test, &world.counselor, &answer, &custom_id).await;
+    let posted = public_post(&test, &clicked).await;
     assert!(!posted.is_ephemeral());
     assert!(posted.text().contains("$37,110"));
     test.assert_nothing_rejected();

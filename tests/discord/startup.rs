@@ -100,7 +100,9 @@ async fn every_command_is_registered_with_its_options() {
     let menu = command("Answer this question");
     assert_eq!(menu["type"], 3, "a message context-menu command");
     assert!(menu["description"].as_str().map_or(true, str::is_empty));
-    assert_eq!(sent.len(), Intent::TOPICS.len() + 4, "nothing else");
+    let reload = command("reload");
+    assert_eq!(reload["type"], 1);
+    assert_eq!(sent.len(), Intent::TOPICS.len() + 5, "nothing else");
 
     // Discord accepted them all, and nothing was registered globally.
     assert_eq!(
@@ -120,7 +122,7 @@ async fn without_guild_ids_commands_are_registered_globally() {
         "{}",
         registration.path
     );
-    assert_eq!(test.server.commands(None).len(), Intent::TOPICS.len() + 4);
+    assert_eq!(test.server.commands(None).len(), Intent::TOPICS.len() + 5);
 }
 
 #[tokio::test]
@@ -241,15 +243,58 @@ async fn sigterm_closes_the_gateway_and_exits_cleanly() {
 
 #[tokio::test]
 async fn the_token_never_appears_in_the_output_even_at_trace_level() {
-    let test = TestBot::configured(|config, _| config.rust_log = Some("trace".to_string())).await;
+    let knowledge = super::reload::knowledge_copy();
+    let dir = knowledge.path().to_path_buf();
+    let test = TestBot::configured(|config, _| {
+        config.rust_log = Some("trace".to_string());
+        config.knowledge_dir = Some(dir);
+    })
+    .await;
     let world = test.world().clone();
     let asked = test.ask(&world.student, "what's the salary?");
     test.reply_to(&asked).await;
     let invoked = test.slash(&world.student, "salary", &[]);
     test.callback(&invoked).await;
+
+    // A session with faults (each RESUME carries the token), reloads and
+    // a shared answer.
+    let mark = test.server.gateway_mark();
+    assert_eq!(test.server.drop_connections(), 1);
+    test.server.wait_for_resumed(mark).await.unwrap();
+    let mark = test.server.gateway_mark();
+    assert_eq!(test.server.send_reconnect(), 1);
+    test.server.wait_for_resumed(mark).await.unwrap();
+    test.bot.hangup();
+    test.bot
+        .wait_for_output("knowledge reloaded", WAIT)
+        .await
+        .unwrap();
+    let mut manager = world.counselor.clone();
+    manager.permissions |= 1 << 5;
+    let reload = test.slash(&manager, "reload", &[]);
+    test.callback(&reload).await;
+    test.bot
+        .wait_for_output_count("knowledge reloaded", 2, WAIT)
+        .await
+        .unwrap();
+    let original = test.server.original_response(&invoked).unwrap();
+    let custom_id = "post:salary";
+    let click = test
+        .server
+        .click(&world.student, original["id"].as_str().unwrap(), custom_id)
+        .unwrap();
+    test.callback(&click).await;
+    let after = test.ask(&world.classmate, "is the field growing?");
+    test.reply_to(&after).await;
+
     let output = test.bot.output_text();
     assert!(output.lines().count() > 20, "trace logging is on");
+    assert!(
+        output.contains("gateway session resumed"),
+        "a session with faults was logged"
+    );
     // The token's secret part (after the last dot) is what must not leak.
     let secret = TOKEN.rsplit('.').next().unwrap();
     assert!(!output.contains(secret), "the token leaked into the output");
+    assert!(!output.contains(TOKEN));
 }

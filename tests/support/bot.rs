@@ -35,6 +35,10 @@ pub struct BotConfig {
     pub guild_ids: Vec<String>,
     /// `discord.proxy_url`.
     pub proxy_url: Option<String>,
+    /// `discord.extra_root_certificates` (paths).
+    pub extra_root_certificates: Vec<String>,
+    /// `discord.resolve`: (host, `ip:port`).
+    pub resolve: Vec<(String, String)>,
     /// `answering.mentions`.
     pub mentions: bool,
     /// `answering.direct_messages`.
@@ -57,19 +61,35 @@ pub struct BotConfig {
     pub rust_log: Option<String>,
     /// Raw TOML appended to the file.
     pub extra: String,
+    /// `--knowledge DIR` (`None`: the built-in knowledge).
+    pub knowledge_dir: Option<PathBuf>,
 }
 
 impl BotConfig {
     /// The configuration that points the bot at `server`, with the test
     /// token, slash commands registered in the test guild, and the
     /// documented defaults otherwise (cooldown off, so tests can ask
-    /// several questions as one person).
+    /// several questions as one person). A server in TLS mode is reached
+    /// as in production — no proxy, serenity's rate limiter on — with
+    /// `discord.com` resolved to its HTTPS port and its test authority
+    /// trusted; otherwise through `proxy_url`.
     pub fn for_server(server: &DiscordServer) -> BotConfig {
+        let (proxy_url, extra_root_certificates, resolve) =
+            match (server.https_addr(), server.ca_certificate_path()) {
+                (Some(addr), Some(ca)) => (
+                    None,
+                    vec![ca.to_string_lossy().into_owned()],
+                    vec![("discord.com".to_string(), addr.to_string())],
+                ),
+                _ => (Some(server.base_url()), Vec::new(), Vec::new()),
+            };
         BotConfig {
             token: Some(TOKEN.to_string()),
             env_token: None,
             guild_ids: vec![server.world().guild_id.clone()],
-            proxy_url: Some(server.base_url()),
+            proxy_url,
+            extra_root_certificates,
+            resolve,
             mentions: true,
             direct_messages: true,
             listen_channels: Vec::new(),
@@ -81,6 +101,7 @@ impl BotConfig {
             log_filter: "info".to_string(),
             rust_log: None,
             extra: String::new(),
+            knowledge_dir: None,
         }
     }
 
@@ -102,6 +123,16 @@ impl BotConfig {
         if let Some(proxy) = &self.proxy_url {
             toml += &format!("proxy_url = {}\n", string(proxy));
         }
+        toml += &format!(
+            "extra_root_certificates = {}\n",
+            ids(&self.extra_root_certificates)
+        );
+        let resolve: Vec<String> = self
+            .resolve
+            .iter()
+            .map(|(host, addr)| format!("{} = {}", string(host), string(addr)))
+            .collect();
+        toml += &format!("resolve = {{ {} }}\n", resolve.join(", "));
         toml += &format!(
             "\n[answering]\nmentions = {}\ndirect_messages = {}\nlisten_channels = {}\n\
              default_visibility = {}\ncounselor_role_ids = {}\ncooldown_seconds = {}\n",
@@ -218,12 +249,16 @@ impl BotProcess {
             .expect("temporary directory");
         let config_path = dir.path().join("career-bot.toml");
         std::fs::write(&config_path, config.to_toml()).expect("write the config");
-        BotProcess::spawn_args(
-            dir,
-            config_path.clone(),
-            &["run", "--config", &config_path.to_string_lossy()],
-            config,
-        )
+        let config_arg = config_path.to_string_lossy().into_owned();
+        let mut args = vec!["run", "--config", &config_arg];
+        let knowledge_arg = config
+            .knowledge_dir
+            .as_ref()
+            .map(|dir| dir.to_string_lossy().into_owned());
+        if let Some(dir) = &knowledge_arg {
+            args.extend(["--knowledge", dir]);
+        }
+        BotProcess::spawn_args(dir, config_path.clone(), &args, config)
     }
 
     /// Starts the binary with arbitrary `args` (for CLI error cases); the
@@ -302,6 +337,27 @@ impl BotProcess {
             .await
     }
 
+    /// Waits until `count` printed lines contain `needle`, and returns
+    /// them.
+    pub async fn wait_for_output_count(
+        &self,
+        needle: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Line>, TimeoutError> {
+        let what = format!("output containing {needle:?}");
+        self.output
+            .wait_for_count(0, count, &what, |line| line.text.contains(needle), timeout)
+            .await
+    }
+
+    /// How many printed lines contain `needle` so far.
+    pub fn output_count(&self, needle: &str) -> usize {
+        self.output
+            .matching(0, |line| line.text.contains(needle))
+            .len()
+    }
+
     /// Waits for the process to exit, then for its output to be fully
     /// read.
     pub async fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus, TimeoutError> {
@@ -328,11 +384,23 @@ impl BotProcess {
 
     /// Sends SIGTERM (Unix), for clean-shutdown tests.
     pub fn terminate(&self) {
+        self.signal("-TERM");
+    }
+
+    /// Sends SIGHUP (Unix): the bot reloads its knowledge.
+    pub fn hangup(&self) {
+        assert!(self.signal("-HUP"), "kill -HUP failed: is the bot running?");
+    }
+
+    /// Sends a signal with `kill FLAG PID`; whether it was delivered.
+    fn signal(&self, flag: &str) -> bool {
         #[cfg(unix)]
         if let Some(pid) = self.child.id() {
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", &pid.to_string()])
-                .status();
+            return std::process::Command::new("kill")
+                .args([flag, &pid.to_string()])
+                .status()
+                .is_ok_and(|status| status.success());
         }
+        false
     }
 }

@@ -8,6 +8,8 @@
 //! - [`bot`]: the `career-bot` process with a config file and captured
 //!   output.
 //! - [`fixture`]: a server plus a ready bot, per test.
+//! - [`burst`]: a burst of questions under the message rate limit, for the
+//!   burst test and benchmark.
 //! - [`timing`]: reply-time measurement, for tests and benchmarks.
 //!
 //! Nothing here is shared between tests: each builds its own server and
@@ -16,6 +18,7 @@
 #![allow(dead_code)]
 
 pub mod bot;
+pub mod burst;
 pub mod fixture;
 pub mod payloads;
 pub mod record;

@@ -295,11 +295,21 @@ pub struct World {
     pub student_dm: Channel,
     /// When everybody joined the guild.
     pub joined_at: String,
+    /// Extra guild text channels, `#room-1`, `#room-2`... (none unless
+    /// asked for: [`World::with_rooms`]).
+    pub rooms: Vec<Channel>,
 }
 
 impl World {
     /// A fresh world with ids from `ids`.
     pub fn new(ids: &Snowflakes) -> World {
+        World::with_rooms(ids, 0)
+    }
+
+    /// A fresh world with `rooms` extra text channels (their ids come after
+    /// everything else's, so the rest of the world is as [`World::new`]
+    /// makes it).
+    pub fn with_rooms(ids: &Snowflakes, rooms: usize) -> World {
         let bot_id = ids.next();
         let guild_id = ids.next();
         let counselor_role = ids.next();
@@ -358,7 +368,34 @@ impl World {
             guild_id,
             guild_name: "Career Center".to_string(),
             joined_at: iso8601(UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)),
+            rooms: Vec::new(),
         }
+        .with_room_channels(ids, rooms)
+    }
+
+    fn with_room_channels(mut self, ids: &Snowflakes, rooms: usize) -> World {
+        self.rooms = (1..=rooms)
+            .map(|n| Channel {
+                id: ids.next(),
+                kind: ChannelKind::GuildText,
+                guild_id: Some(self.guild_id.clone()),
+                name: Some(format!("room-{n}")),
+            })
+            .collect();
+        self
+    }
+
+    /// Every channel: `#general`, `#study-group`, the student's DM, the
+    /// rooms.
+    pub fn channels(&self) -> Vec<&Channel> {
+        let mut channels = vec![&self.general, &self.study_group, &self.student_dm];
+        channels.extend(&self.rooms);
+        channels
+    }
+
+    /// The channel with id `id`.
+    pub fn channel(&self, id: &str) -> Option<Channel> {
+        self.channels().into_iter().find(|c| c.id == id).cloned()
     }
 
     /// Everybody who can write or be mentioned.

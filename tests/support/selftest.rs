@@ -22,7 +22,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::payloads::{self, intents, InteractionContext, NewMessage};
 use super::server::gateway::{GatewayKind, Side};
-use super::server::{Compression, DiscordServer, RateLimit, RestFault, ServerConfig, WAIT};
+use super::server::{
+    Compression, DiscordServer, GlobalRateLimit, RateLimit, RestFault, ServerConfig, WAIT,
+};
 
 const TOKEN: &str = "c2VsZi10ZXN0.token";
 
@@ -635,6 +637,84 @@ async fn rate_limits_answer_429_per_channel_with_discord_headers() {
     assert!(limited.response_header("retry-after").is_some());
     assert_eq!(limited.response["global"], false);
     assert!(limited.response["retry_after"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test]
+async fn the_global_limit_answers_discords_global_429() {
+    let server = DiscordServer::start_with(ServerConfig {
+        global_rate_limit: Some(GlobalRateLimit {
+            limit: 2,
+            per: Duration::from_secs(60),
+        }),
+        ..config()
+    })
+    .await;
+    let world = server.world().clone();
+    let http = http(&server, TOKEN);
+    let general = ChannelId::new(world.general.id.parse().unwrap());
+    let study = ChannelId::new(world.study_group.id.parse().unwrap());
+    let body = json!({"content": "hello"});
+    assert!(http.send_message(general, vec![], &body).await.is_ok());
+    assert!(http.send_message(study, vec![], &body).await.is_ok());
+    // Any route, any channel: the third request is over the global limit.
+    assert!(http.send_message(study, vec![], &body).await.is_err());
+    let limited = &server.requests()[2];
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.response_header("x-ratelimit-global"), Some("true"));
+    assert_eq!(limited.response_header("x-ratelimit-scope"), Some("global"));
+    assert!(limited.response_header("retry-after").is_some());
+    assert_eq!(limited.response["global"], true);
+    assert!(limited.response["retry_after"].as_f64().unwrap() > 0.0);
+    assert!(
+        limited.response_header("x-ratelimit-bucket").is_none(),
+        "a global 429 carries no route bucket"
+    );
+}
+
+#[tokio::test]
+async fn https_mode_serves_discord_com_with_a_certificate_from_the_test_authority() {
+    let server = DiscordServer::start_with(ServerConfig {
+        tls: true,
+        ..config()
+    })
+    .await;
+    let addr = server.https_addr().expect("an HTTPS listener");
+    let pem = std::fs::read(server.ca_certificate_path().expect("a CA file")).unwrap();
+    let trusting = reqwest::Client::builder()
+        .use_rustls_tls()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .resolve("discord.com", addr)
+        .build()
+        .unwrap();
+    let gateway: Value = trusting
+        .get("https://discord.com/api/v10/gateway")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .map(|body| serde_json::from_slice(&body).unwrap())
+        .unwrap();
+    assert_eq!(
+        gateway["url"],
+        server.gateway_url(),
+        "the gateway stays ws://"
+    );
+    let request = &server.requests()[0];
+    assert_eq!(request.header("host"), Some("discord.com"));
+
+    // Without the authority, the certificate is refused.
+    let untrusting = reqwest::Client::builder()
+        .use_rustls_tls()
+        .resolve("discord.com", addr)
+        .build()
+        .unwrap();
+    let refused = untrusting
+        .get("https://discord.com/api/v10/gateway")
+        .send()
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]

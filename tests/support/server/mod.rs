@@ -23,13 +23,17 @@
 //! Faults and limits are scriptable: gateway drops, close codes, op 7,
 //! op 9, unacknowledged heartbeats, held reconnects, dispatches lost in
 //! flight ([`DiscordServer`]'s gateway controls); REST failures
-//! ([`RestFault`]) and per-route rate limits with Discord's headers
-//! ([`RateLimit`]). The router is built apart from the listener, so a TLS
-//! listener (for testing serenity's own rate limiter against `discord.com`
-//! resolved to 127.0.0.1) can serve the same routes.
+//! ([`RestFault`]); per-route rate limits ([`RateLimit`]) and the global
+//! one ([`GlobalRateLimit`]) with Discord's headers and 429 bodies.
+//!
+//! With [`ServerConfig::tls`] the same routes are also served over HTTPS
+//! ([`tls`]) with a certificate for `discord.com` from a test authority, so
+//! the bot can run as in production: no proxy, serenity's own rate limiter
+//! on, `discord.com` resolved to the TLS port.
 
 pub mod gateway;
 pub mod rest;
+pub mod tls;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
@@ -78,6 +82,17 @@ pub struct RateLimit {
     pub per: Duration,
 }
 
+/// Discord's global rate limit: requests per window across every route,
+/// per bot token (Discord allows 50 per second). Interaction callbacks and
+/// webhooks are exempt, as in Discord.
+#[derive(Clone, Copy, Debug)]
+pub struct GlobalRateLimit {
+    /// Requests allowed per window.
+    pub limit: u32,
+    /// The window.
+    pub per: Duration,
+}
+
 /// How the server behaves.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
@@ -99,6 +114,14 @@ pub struct ServerConfig {
     pub echo_bot_messages: bool,
     /// REST rate limits (none by default: proxy mode measures the bot).
     pub rate_limits: Vec<RateLimit>,
+    /// The global rate limit (none by default).
+    pub global_rate_limit: Option<GlobalRateLimit>,
+    /// Also serve REST over HTTPS as `discord.com` (see [`tls`]); the bot
+    /// then connects without a proxy, its rate limiter on.
+    pub tls: bool,
+    /// Extra text channels in the guild, `#room-1` ... (see
+    /// [`World::rooms`]).
+    pub rooms: usize,
 }
 
 impl Default for ServerConfig {
@@ -111,6 +134,9 @@ impl Default for ServerConfig {
             compression: Compression::Ready,
             echo_bot_messages: true,
             rate_limits: Vec::new(),
+            global_rate_limit: None,
+            tls: false,
+            rooms: 0,
         }
     }
 }
@@ -157,6 +183,37 @@ impl RestFault {
     pub fn header(mut self, name: &str, value: &str) -> RestFault {
         self.headers.push((name.to_string(), value.to_string()));
         self
+    }
+
+    /// A 429 the way Discord sends it for a route's limit, but without
+    /// `Retry-After` (and without the `X-RateLimit-*` headers), which
+    /// serenity's rate limiter does not wait out.
+    pub fn too_many_requests_without_retry_after(method: &str, route: &str) -> RestFault {
+        let mut fault = RestFault::new(method, route, 429);
+        fault.body = json!({
+            "message": "You are being rate limited.",
+            "retry_after": 0.5,
+            "global": false,
+        });
+        fault
+    }
+
+    /// Discord's global 429: `Retry-After`, `X-RateLimit-Global: true`,
+    /// `X-RateLimit-Scope: global`, and a body with `global: true`.
+    pub fn global_rate_limit(method: &str, route: &str, retry_after: Duration) -> RestFault {
+        let mut fault = RestFault::new(method, route, 429)
+            .header(
+                "retry-after",
+                &retry_after.as_secs_f64().ceil().max(1.0).to_string(),
+            )
+            .header("x-ratelimit-global", "true")
+            .header("x-ratelimit-scope", "global");
+        fault.body = json!({
+            "message": "You are being rate limited.",
+            "retry_after": retry_after.as_secs_f64(),
+            "global": true,
+        });
+        fault
     }
 }
 
@@ -278,6 +335,8 @@ pub(crate) struct State {
     pub rest_faults: Vec<RestFault>,
     /// (rule index, major parameter) → (window start, used).
     pub rate_windows: HashMap<(usize, String), (tokio::time::Instant, u32)>,
+    /// The global limit's window: (start, used).
+    pub global_window: Option<(tokio::time::Instant, u32)>,
 }
 
 /// State shared by the HTTP handlers, the connection tasks and the handle.
@@ -316,6 +375,8 @@ impl Shared {
 pub struct DiscordServer {
     shared: Arc<Shared>,
     runtime: Option<tokio::runtime::Runtime>,
+    /// The HTTPS listener and its CA file, in TLS mode.
+    tls: Option<tls::TlsEndpoint>,
 }
 
 impl Drop for DiscordServer {
@@ -347,7 +408,15 @@ impl DiscordServer {
             .expect("a non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let ids = Snowflakes::default();
-        let world = World::new(&ids);
+        let world = World::with_rooms(&ids, config.rooms);
+        let tls_listener = config.tls.then(|| {
+            let listener =
+                std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0 for TLS");
+            listener
+                .set_nonblocking(true)
+                .expect("a non-blocking listener");
+            listener
+        });
         let (gate, _) = watch::channel(true);
         let shared = Arc::new(Shared {
             config,
@@ -372,14 +441,42 @@ impl DiscordServer {
             .enable_all()
             .build()
             .expect("the server's runtime");
+        let tls = tls_listener.map(|listener| {
+            let authority = tls::TestAuthority::new(&[tls::HOST]);
+            let endpoint =
+                tls::TlsEndpoint::new(listener.local_addr().expect("local address"), &authority);
+            let acceptor = authority.acceptor();
+            let app = app.clone();
+            runtime.spawn(async move {
+                let listener =
+                    tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+                tls::serve(listener, acceptor, app).await;
+            });
+            endpoint
+        });
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-            let _ = axum::serve(listener, app).await;
+            // No Nagle: a small frame must not wait for the bot's delayed
+            // ACK of the previous one (40 ms on Linux), which would be
+            // measured as the bot's reply time.
+            let _ = axum::serve(listener, app).tcp_nodelay(true).await;
         });
         DiscordServer {
             shared,
             runtime: Some(runtime),
+            tls,
         }
+    }
+
+    /// In TLS mode, `127.0.0.1:PORT` of the HTTPS listener: where the bot
+    /// resolves `discord.com`.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.tls.as_ref().map(|tls| tls.addr)
+    }
+
+    /// In TLS mode, the test authority's certificate file (PEM).
+    pub fn ca_certificate_path(&self) -> Option<&std::path::Path> {
+        self.tls.as_ref().map(|tls| tls.ca_path())
     }
 
     /// The world the server plays: the bot, guild, channels and people.
@@ -637,16 +734,37 @@ impl DiscordServer {
     /// Posts `message` as its author: stores it and dispatches
     /// `MESSAGE_CREATE`.
     pub fn post(&self, message: NewMessage) -> Result<Posted, NoSession> {
-        self.post_with(message, true)
+        self.post_with(message, true, true)
+    }
+
+    /// Posts `message` as if its author deleted it right away, before any
+    /// reply could arrive: `MESSAGE_CREATE` then `MESSAGE_DELETE` are
+    /// dispatched, and the server does not know the message when the reply
+    /// comes (a reply with `fail_if_not_exists` unset then fails, as in
+    /// Discord).
+    pub fn post_deleted(&self, message: NewMessage) -> Result<Posted, NoSession> {
+        let guild_id = message.channel.guild_id.clone();
+        let posted = self.post_with(message, true, false)?;
+        let mut event = json!({"id": posted.id, "channel_id": posted.channel_id});
+        if let Some(guild_id) = guild_id {
+            event["guild_id"] = json!(guild_id);
+        }
+        gateway::dispatch(&self.shared, "MESSAGE_DELETE", event, true)?;
+        Ok(posted)
     }
 
     /// Posts `message` but loses its `MESSAGE_CREATE` on the way (see
     /// [`DiscordServer::dispatch_lost`]).
     pub fn post_lost(&self, message: NewMessage) -> Result<Posted, NoSession> {
-        self.post_with(message, false)
+        self.post_with(message, false, true)
     }
 
-    fn post_with(&self, message: NewMessage, deliver: bool) -> Result<Posted, NoSession> {
+    fn post_with(
+        &self,
+        message: NewMessage,
+        deliver: bool,
+        store: bool,
+    ) -> Result<Posted, NoSession> {
         let id = self.new_id();
         let referenced = message
             .reply_to
@@ -659,10 +777,12 @@ impl DiscordServer {
             &self.shared.now(),
             referenced.as_ref(),
         );
-        self.shared
-            .lock()
-            .messages
-            .insert(id.clone(), object.clone());
+        if store {
+            self.shared
+                .lock()
+                .messages
+                .insert(id.clone(), object.clone());
+        }
         let dispatched =
             gateway::dispatch(&self.shared, "MESSAGE_CREATE", object.clone(), deliver)?;
         Ok(Posted {
@@ -845,11 +965,9 @@ impl DiscordServer {
 
     fn channel_of(&self, message: &Value) -> Result<Channel, String> {
         let id = message["channel_id"].as_str().unwrap_or_default();
-        let world = &self.shared.world;
-        [&world.general, &world.study_group, &world.student_dm]
-            .into_iter()
-            .find(|c| c.id == id)
-            .cloned()
+        self.shared
+            .world
+            .channel(id)
             .ok_or_else(|| format!("message in unknown channel {id}"))
     }
 

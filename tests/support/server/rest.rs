@@ -14,8 +14,19 @@
 //!
 //! Anything else is recorded and gets `404 {"message": "404: Not Found"}`.
 //! Routes other than the gateway URL, interaction callbacks and webhooks
-//! need `Authorization: Bot TOKEN`. Scripted [`RestFault`](super::RestFault)s
-//! and configured [`RateLimit`](super::RateLimit)s apply before the route.
+//! need `Authorization: Bot TOKEN`. Scripted [`RestFault`](super::RestFault)s,
+//! the [`GlobalRateLimit`](super::GlobalRateLimit) and configured
+//! [`RateLimit`](super::RateLimit)s apply before the route.
+//!
+//! Rate limits follow Discord's documentation (topics/Rate_Limits.md):
+//! every response of a limited route carries `X-RateLimit-Limit`,
+//! `-Remaining`, `-Reset` (epoch seconds), `-Reset-After` (seconds) and
+//! `-Bucket`; over the limit the answer is 429 with `Retry-After` (whole
+//! seconds, rounded up), `X-RateLimit-Scope: user` and the body
+//! `{"message", "retry_after", "global": false}`. Over the global limit it
+//! is 429 with `Retry-After`, `X-RateLimit-Global: true`,
+//! `X-RateLimit-Scope: global` and `"global": true`. A 429 does not count
+//! against the limit.
 
 use std::sync::Arc;
 
@@ -301,6 +312,12 @@ fn answer(shared: &Shared, method: &str, path: &str, headers: &HeaderMap, body: 
     if needs_auth && !authorized(shared, headers) {
         return Answer::json(401, json!({"message": "401: Unauthorized", "code": 0}));
     }
+    let global_exempt = matches!(segments.as_slice(), ["interactions", ..] | ["webhooks", ..]);
+    if !global_exempt {
+        if let Err(limited) = global_rate_limit(shared) {
+            return limited;
+        }
+    }
     let limit_headers = match rate_limit(shared, method, route) {
         Ok(headers) => headers,
         Err(limited) => return limited,
@@ -356,6 +373,48 @@ fn major_parameter(route: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `duration` rounded up to a whole millisecond.
+fn ceil_millis(duration: std::time::Duration) -> std::time::Duration {
+    let millis = duration.as_nanos().div_ceil(1_000_000);
+    std::time::Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+}
+
+/// Counts a request against the global limit, or answers Discord's global
+/// 429.
+fn global_rate_limit(shared: &Shared) -> Result<(), Answer> {
+    let Some(rule) = shared.config.global_rate_limit else {
+        return Ok(());
+    };
+    let now = Instant::now();
+    let mut state = shared.lock();
+    let window = state.global_window.get_or_insert((now, 0));
+    if now.duration_since(window.0) >= rule.per {
+        *window = (now, 0);
+    }
+    if window.1 < rule.limit {
+        window.1 += 1;
+        return Ok(());
+    }
+    let retry_after = rule.per.saturating_sub(now.duration_since(window.0));
+    Err(Answer {
+        status: 429,
+        body: json!({
+            "message": "You are being rate limited.",
+            "retry_after": retry_after.as_secs_f64(),
+            "global": true,
+        }),
+        headers: vec![
+            (
+                "retry-after".to_string(),
+                retry_after.as_secs_f64().ceil().max(1.0).to_string(),
+            ),
+            ("x-ratelimit-global".to_string(), "true".to_string()),
+            ("x-ratelimit-scope".to_string(), "global".to_string()),
+        ],
+        injected: true,
+    })
+}
+
 fn rate_limit(shared: &Shared, method: &str, route: &str) -> Result<Vec<(String, String)>, Answer> {
     let rules = &shared.config.rate_limits;
     let Some((index, rule)) = rules.iter().enumerate().find(|(_, r)| {
@@ -370,7 +429,9 @@ fn rate_limit(shared: &Shared, method: &str, route: &str) -> Result<Vec<(String,
     if now.duration_since(window.0) >= rule.per {
         *window = (now, 0);
     }
-    let reset_after = rule.per.saturating_sub(now.duration_since(window.0));
+    // Rounded up to the millisecond, so a client that waits exactly as
+    // long as the headers say never arrives before the window ends.
+    let reset_after = ceil_millis(rule.per.saturating_sub(now.duration_since(window.0)));
     let bucket = format!("{index:08x}{:08x}", rule.limit);
     let reset_at = std::time::SystemTime::now() + reset_after;
     let reset_epoch = reset_at
@@ -491,11 +552,7 @@ fn application(shared: &Shared) -> Value {
 }
 
 fn channel_by_id(shared: &Shared, id: &str) -> Option<Channel> {
-    let world = &shared.world;
-    [&world.general, &world.study_group, &world.student_dm]
-        .into_iter()
-        .find(|c| c.id == id)
-        .cloned()
+    shared.world.channel(id)
 }
 
 // ----- commands ---------------------------------------------------------
