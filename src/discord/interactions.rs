@@ -151,14 +151,7 @@ async fn reload_command(
         let note = reload::refusal(!counselor_roles.is_empty());
         return respond_note(ctx, interaction, note).await;
     }
-    interaction
-        .create_response(
-            &ctx.http,
-            CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(true),
-            ),
-        )
-        .await?;
+    defer_privately(ctx, interaction).await?;
     let trigger = format!("/reload by user {}", invoker.user);
     let outcome = handler.knowledge().reload_and_log(&trigger).await;
     let edit = EditInteractionResponse::new()
@@ -403,14 +396,7 @@ async fn answer_this_question(
     {
         return respond_note(ctx, interaction, &cooldown_note(remaining)).await;
     }
-    interaction
-        .create_response(
-            &ctx.http,
-            CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(true),
-            ),
-        )
-        .await?;
+    defer_privately(ctx, interaction).await?;
     let posted = post_reply(ctx, interaction, target, &reply.answers, invoker).await;
     let outcome = if posted.is_ok() {
         ANSWERED_IN_CHANNEL
@@ -511,6 +497,19 @@ async fn respond_component_note(
         .create_response(&ctx.http, CreateInteractionResponse::Message(response))
         .await?;
     Ok(())
+}
+
+/// Acknowledges `interaction` with a private "thinking…" state, for work
+/// that outlasts Discord's three-second answer window.
+async fn defer_privately(ctx: &Context, interaction: &CommandInteraction) -> serenity::Result<()> {
+    interaction
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await
 }
 
 #[cfg(test)]

@@ -111,18 +111,7 @@ async fn questions_sent_while_the_socket_was_down_are_replayed_and_answered_once
         resume.payload()
     );
     test.server.wait_for_resumed(mark).await.unwrap();
-    let replayed = test
-        .server
-        .gateway_records()
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.kind,
-                GatewayKind::ToClient { replay: true, event: Some(ref e), .. }
-                    if e == "MESSAGE_CREATE"
-            )
-        })
-        .count();
+    let replayed = replayed_message_creates(&test);
     assert!(
         replayed >= 3,
         "the queued questions were replayed ({replayed})"
@@ -494,18 +483,7 @@ async fn two_hundred_questions_through_a_fault_every_twenty() {
             _ => twice.push(question.id.clone()),
         }
     }
-    let replayed = test
-        .server
-        .gateway_records()
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.kind,
-                GatewayKind::ToClient { replay: true, event: Some(ref e), .. }
-                    if e == "MESSAGE_CREATE"
-            )
-        })
-        .count();
+    let replayed = replayed_message_creates(&test);
     let reidentified = faults
         .iter()
         .filter(|f| f.recovery() == Recovery::Reidentify)
@@ -526,4 +504,19 @@ async fn two_hundred_questions_through_a_fault_every_twenty() {
     assert_eq!(identify_count(&test), 1 + reidentified);
     assert_eq!(registration_count(&test), 1, "commands are registered once");
     test.assert_nothing_rejected();
+}
+
+/// How many MESSAGE_CREATE dispatches the server has replayed after RESUMEs.
+fn replayed_message_creates(test: &TestBot) -> usize {
+    test.server
+        .gateway_records()
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                GatewayKind::ToClient { replay: true, event: Some(ref e), .. }
+                    if e == "MESSAGE_CREATE"
+            )
+        })
+        .count()
 }
