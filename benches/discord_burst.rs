@@ -21,11 +21,7 @@ use support::burst::{run_burst, Burst};
 use support::TestBot;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime starts");
-    runtime.block_on(async {
+    support::timing::run_blocking(async {
         for (name, burst) in [
             ("per-channel limit only", Burst::per_channel_only()),
             ("per-channel and global limits", Burst::standard()),

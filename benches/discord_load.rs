@@ -187,11 +187,7 @@ fn peak_resident_memory(pid: u32) -> Option<String> {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime starts");
-    runtime.block_on(async {
+    support::timing::run_blocking(async {
         let test = TestBot::start_with(
             ServerConfig {
                 rooms: CHANNELS,

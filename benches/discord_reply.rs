@@ -19,11 +19,7 @@ use support::TestBot;
 const QUESTIONS: usize = 200;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime starts");
-    runtime.block_on(async {
+    support::timing::run_blocking(async {
         let test = TestBot::start().await;
         // One unmeasured question warms the connection and the engine.
         measure_reply_times(&test.server, 1, "hi")

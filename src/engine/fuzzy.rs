@@ -9,6 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::normalize::collapse_runs;
+
 /// A correction: which target word a typed word was taken for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Correction {
@@ -31,6 +33,8 @@ pub fn allowed_edits(target_len: usize) -> usize {
 #[derive(Debug, Default)]
 pub struct KeywordIndex {
     targets: Vec<String>,
+    /// Each target with repeated letters collapsed, computed once.
+    collapsed_targets: Vec<String>,
     by_first_and_len: HashMap<(char, usize), Vec<u32>>,
 }
 
@@ -51,6 +55,7 @@ impl KeywordIndex {
             }
             let id = index.targets.len() as u32;
             index.targets.push(target.to_string());
+            index.collapsed_targets.push(collapse_runs(target, 1));
             index
                 .by_first_and_len
                 .entry((first, len))
@@ -70,6 +75,7 @@ impl KeywordIndex {
         }
         let first = word.chars().next()?;
         let mut best: Option<(usize, u32)> = None;
+        let collapsed_word = collapse_runs(word, 1);
         // A target of length n tolerates at most 2 edits, so only targets
         // within 2 letters of the word's length can match.
         for target_len in len.saturating_sub(2)..=len + 2 {
@@ -85,8 +91,10 @@ impl KeywordIndex {
                 // A doubled or undoubled letter ("sallery", "carreer") is the
                 // commonest slip: it costs nothing beyond the other edits,
                 // though a word is never taken as exactly a keyword.
-                let distance = strsim::osa_distance(word, target)
-                    .min(strsim::osa_distance(&collapse(word), &collapse(target)).max(1));
+                let distance = strsim::osa_distance(word, target).min(
+                    strsim::osa_distance(&collapsed_word, &self.collapsed_targets[id as usize])
+                        .max(1),
+                );
                 if distance == 0 || distance > allowed {
                     continue;
                 }
@@ -108,17 +116,6 @@ impl KeywordIndex {
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty()
     }
-}
-
-/// `word` with every run of a repeated letter shortened to one.
-fn collapse(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        if !out.ends_with(c) {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -82,3 +82,13 @@ pub async fn measure_reply_times(
     }
     Ok(times)
 }
+
+/// Runs `work` to completion on a fresh multi-threaded runtime: the entry
+/// point of the benchmark binaries, which have no `#[tokio::main]`.
+pub fn run_blocking<F: std::future::Future>(work: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime starts")
+        .block_on(work)
+}
