@@ -31,11 +31,37 @@ pub enum Intent {
     Help,
     /// "thanks".
     Thanks,
+    /// "bye", "gotta go".
+    Goodbye,
+    /// "ok", "got it", "cool".
+    Acknowledgement,
+    /// "you're useless", "dumb bot".
+    Insult,
 }
 
 impl Intent {
     /// Every intent, topics first, in the order answers are given.
-    pub const ALL: [Intent; 11] = [
+    pub const ALL: [Intent; 14] = [
+        Intent::Overview,
+        Intent::Duties,
+        Intent::Workplace,
+        Intent::Education,
+        Intent::Certification,
+        Intent::Salary,
+        Intent::Outlook,
+        Intent::Alternatives,
+        Intent::Greeting,
+        Intent::Help,
+        Intent::Thanks,
+        Intent::Goodbye,
+        Intent::Acknowledgement,
+        Intent::Insult,
+    ];
+
+    /// The intents evaluation labels and `classify`'s `intents` use. The
+    /// other small talk (goodbye, acknowledgement, insult) gets its own short
+    /// reply but is reported apart, as `small_talk`.
+    pub const LABELLED: [Intent; 11] = [
         Intent::Overview,
         Intent::Duties,
         Intent::Workplace,
@@ -75,6 +101,9 @@ impl Intent {
             Intent::Greeting => "greeting",
             Intent::Help => "help",
             Intent::Thanks => "thanks",
+            Intent::Goodbye => "goodbye",
+            Intent::Acknowledgement => "acknowledgement",
+            Intent::Insult => "insult",
         }
     }
 
@@ -85,8 +114,43 @@ impl Intent {
 
     /// True for career topics, false for small talk.
     pub fn is_topic(self) -> bool {
-        !matches!(self, Intent::Greeting | Intent::Help | Intent::Thanks)
+        Intent::TOPICS.contains(&self)
     }
+
+    /// True for the intents evaluation labels use (see [`Intent::LABELLED`]).
+    pub fn is_labelled(self) -> bool {
+        Intent::LABELLED.contains(&self)
+    }
+}
+
+/// A figure the asker stated, kept so an answer can correct it
+/// ("so the median is 40,430 right?").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StatedFigure {
+    /// The number as written, without grouping: 40430.0, 15.0.
+    pub value: f64,
+    /// Written as a percentage ("15%", "15 percent").
+    pub percent: bool,
+}
+
+/// One question found in a message, as the engine understood it. A message
+/// holds any number of these, in the asker's order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ask {
+    /// The topic asked; `None` when the question is only about aspects the
+    /// source does not cover, or about nothing the bot answers.
+    pub intent: Option<Intent>,
+    /// Covered aspects asked within the topic, by their short names in
+    /// `knowledge/aspects.toml` (e.g. "average pay", "online programs").
+    pub aspects: Vec<String>,
+    /// Aspects asked that the source does not cover (e.g. "hourly pay",
+    /// "remote work").
+    pub uncovered: Vec<String>,
+    /// Figures the asker stated in this question.
+    pub stated: Vec<StatedFigure>,
+    /// Another occupation this question is about (e.g. "nurse"): the answer
+    /// says that occupation is outside what the bot covers.
+    pub other_subject: Option<String>,
 }
 
 impl fmt::Display for Intent {
@@ -111,5 +175,12 @@ mod tests {
     fn topics_are_exactly_the_non_small_talk_intents() {
         let topics: Vec<_> = Intent::ALL.into_iter().filter(|i| i.is_topic()).collect();
         assert_eq!(topics, Intent::TOPICS);
+    }
+
+    #[test]
+    fn labelled_intents_are_the_topics_and_three_small_talk() {
+        let labelled: Vec<_> = Intent::ALL.into_iter().filter(|i| i.is_labelled()).collect();
+        assert_eq!(labelled, Intent::LABELLED);
+        assert!(!Intent::Goodbye.is_labelled() && !Intent::Goodbye.is_topic());
     }
 }

@@ -25,4 +25,4 @@ pub mod terminal;
 
 pub use answer::{Answer, Field, Reply, ReplyKind};
 pub use bot::CareerBot;
-pub use intent::Intent;
+pub use intent::{Ask, Intent, StatedFigure};

@@ -127,6 +127,21 @@ impl<'k> Composer<'k> {
             Intent::Greeting => self.greeting(),
             Intent::Help => self.help(),
             Intent::Thanks => self.thanks(),
+            Intent::Goodbye => self.small_talk(
+                Intent::Goodbye,
+                "Bye!",
+                "Good luck with your plans. Come back any time with more questions.".into(),
+            ),
+            Intent::Acknowledgement => self.small_talk(
+                Intent::Acknowledgement,
+                "Okay!",
+                "Anything else you'd like to know about this career?".into(),
+            ),
+            Intent::Insult => self.small_talk(
+                Intent::Insult,
+                "Sorry about that",
+                "I only know what my source article says about this career. Try asking about pay, education, certification, duties, where they work or the job outlook.".into(),
+            ),
         }
     }
 

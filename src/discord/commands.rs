@@ -213,7 +213,12 @@ fn topic_description(intent: Intent) -> &'static str {
         Intent::Outlook => "Job growth and demand",
         Intent::Alternatives => "Related careers to consider",
         // Not topics: never registered, listed so the match is exhaustive.
-        Intent::Greeting | Intent::Help | Intent::Thanks => "",
+        Intent::Greeting
+        | Intent::Help
+        | Intent::Thanks
+        | Intent::Goodbye
+        | Intent::Acknowledgement
+        | Intent::Insult => "",
     }
 }
 
