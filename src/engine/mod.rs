@@ -17,7 +17,7 @@ use std::fmt;
 
 use regex::{Regex, RegexSet};
 
-use crate::intent::Intent;
+use crate::intent::{Ask, Intent};
 use crate::knowledge::Knowledge;
 use fuzzy::KeywordIndex;
 use normalize::{collapse_runs, Normalizer, Token};
@@ -118,6 +118,9 @@ pub enum Subject {
 pub struct Classification {
     /// Intents to answer, in [`Intent::ALL`] order; empty when out of scope.
     pub intents: Vec<Intent>,
+    /// The questions found in the message, in the asker's order: what the
+    /// answers are composed from.
+    pub asks: Vec<Ask>,
     /// The message had no readable words.
     pub is_empty_message: bool,
     /// The normalised, typo-corrected clauses.
@@ -403,6 +406,7 @@ impl Engine {
         let full_text = clause_texts.join(" ");
         let mut result = Classification {
             intents: Vec::new(),
+            asks: Vec::new(),
             is_empty_message: normalized.is_empty(),
             clauses: clause_texts.clone(),
             career_context: false,
@@ -549,6 +553,14 @@ impl Engine {
                 .map(|&(intent, _)| intent)
                 .collect();
         }
+        // Until the staged engine lands: one question per intent, no aspects.
+        result.asks = intents
+            .iter()
+            .map(|&intent| Ask {
+                intent: Some(intent),
+                ..Ask::default()
+            })
+            .collect();
         result.intents = intents;
         result
     }
