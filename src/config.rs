@@ -24,8 +24,18 @@ use toml::Spanned;
 /// The environment variable that holds the bot token; it wins over the file.
 pub const TOKEN_ENV_VAR: &str = "DISCORD_TOKEN";
 
-/// The default per-user cooldown between answers.
-pub const DEFAULT_COOLDOWN_SECONDS: u64 = 5;
+/// The default burst of public free-text answers per person and channel.
+pub const DEFAULT_BURST: u32 = 3;
+
+/// The default time over which that burst refills, in seconds.
+pub const DEFAULT_BURST_SECONDS: u64 = 30;
+
+/// The default window within which a topic is not posted again in a
+/// channel, in seconds.
+pub const DEFAULT_REPEAT_SECONDS: u64 = 60;
+
+/// The longest window any of the limits may have: one day.
+const MAX_LIMIT_SECONDS: f64 = 86_400.0;
 
 /// The default log filter, in `tracing` `EnvFilter` syntax.
 pub const DEFAULT_LOG_FILTER: &str = "info";
@@ -206,8 +216,14 @@ pub struct AnsweringConfig {
     pub default_visibility: Visibility,
     /// Roles allowed to post answers publicly; empty means everyone.
     pub counselor_role_ids: Vec<u64>,
-    /// Minimum time between two answers to the same user; zero disables.
-    pub cooldown: Duration,
+    /// Public free-text answers one person gets at once in one channel
+    /// before later ones wait for room; zero turns the bucket off.
+    pub burst: u32,
+    /// The time over which an empty bucket refills completely.
+    pub burst_period: Duration,
+    /// The same topic is not posted publicly again in a channel within
+    /// this time; zero allows repeats.
+    pub repeat_window: Duration,
 }
 
 impl Default for AnsweringConfig {
@@ -218,7 +234,9 @@ impl Default for AnsweringConfig {
             listen_channels: Vec::new(),
             default_visibility: Visibility::Private,
             counselor_role_ids: Vec::new(),
-            cooldown: Duration::from_secs(DEFAULT_COOLDOWN_SECONDS),
+            burst: DEFAULT_BURST,
+            burst_period: Duration::from_secs(DEFAULT_BURST_SECONDS),
+            repeat_window: Duration::from_secs(DEFAULT_REPEAT_SECONDS),
         }
     }
 }
@@ -391,7 +409,12 @@ struct RawAnswering {
     default_visibility: Option<Visibility>,
     #[serde(default)]
     counselor_role_ids: Vec<Spanned<RawId>>,
-    cooldown_seconds: Option<Spanned<u64>>,
+    /// Replaced by `burst`, `burst_seconds` and `repeat_seconds`; named
+    /// only to say so.
+    cooldown_seconds: Option<Spanned<toml::Value>>,
+    burst: Option<Spanned<u32>>,
+    burst_seconds: Option<Spanned<f64>>,
+    repeat_seconds: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -640,17 +663,37 @@ fn is_host_name(host: &str) -> bool {
 impl RawAnswering {
     fn validate(self, problems: &mut ProblemCollector<'_>) -> AnsweringConfig {
         let defaults = AnsweringConfig::default();
-        let cooldown = self.cooldown_seconds.map_or(defaults.cooldown, |seconds| {
-            const DAY: u64 = 24 * 60 * 60;
-            if *seconds.get_ref() > DAY {
+        if let Some(old) = &self.cooldown_seconds {
+            problems.at(
+                "answering.cooldown_seconds",
+                Some(old.span()),
+                "replaced by `burst`, `burst_seconds` and `repeat_seconds` (see config.example.toml)",
+            );
+        }
+        let burst = self.burst.map_or(defaults.burst, |burst| {
+            if *burst.get_ref() > 1000 {
                 problems.at(
-                    "answering.cooldown_seconds",
-                    Some(seconds.span()),
-                    "at most 86400 (one day); 0 disables the cooldown",
+                    "answering.burst",
+                    Some(burst.span()),
+                    "at most 1000; 0 turns the bucket off",
                 );
             }
-            Duration::from_secs(*seconds.get_ref())
+            *burst.get_ref()
         });
+        let burst_period = seconds(
+            "answering.burst_seconds",
+            self.burst_seconds,
+            defaults.burst_period,
+            false,
+            problems,
+        );
+        let repeat_window = seconds(
+            "answering.repeat_seconds",
+            self.repeat_seconds,
+            defaults.repeat_window,
+            true,
+            problems,
+        );
         AnsweringConfig {
             mentions: self.mentions.unwrap_or(defaults.mentions),
             direct_messages: self.direct_messages.unwrap_or(defaults.direct_messages),
@@ -667,9 +710,41 @@ impl RawAnswering {
                 self.counselor_role_ids,
                 problems,
             ),
-            cooldown,
+            burst,
+            burst_period,
+            repeat_window,
         }
     }
+}
+
+/// A duration in seconds (fractions allowed) from `key`, or `default`
+/// when absent; zero only when `zero_allowed`, at most a day.
+fn seconds(
+    key: &str,
+    value: Option<Spanned<f64>>,
+    default: Duration,
+    zero_allowed: bool,
+    problems: &mut ProblemCollector<'_>,
+) -> Duration {
+    let Some(value) = value else {
+        return default;
+    };
+    let seconds = *value.get_ref();
+    let lowest_ok = if zero_allowed {
+        seconds >= 0.0
+    } else {
+        seconds > 0.0
+    };
+    if !(lowest_ok && seconds <= MAX_LIMIT_SECONDS) {
+        let expected = if zero_allowed {
+            "from 0 (off) to 86400 seconds (one day)"
+        } else {
+            "more than 0 and at most 86400 seconds (one day)"
+        };
+        problems.at(key, Some(value.span()), expected);
+        return default;
+    }
+    Duration::from_secs_f64(seconds)
 }
 
 impl RawSharding {
@@ -792,7 +867,9 @@ mod tests {
         assert_eq!(config.answering, AnsweringConfig::default());
         assert!(config.answering.mentions && config.answering.direct_messages);
         assert_eq!(config.answering.default_visibility, Visibility::Private);
-        assert_eq!(config.answering.cooldown, Duration::from_secs(5));
+        assert_eq!(config.answering.burst, 3);
+        assert_eq!(config.answering.burst_period, Duration::from_secs(30));
+        assert_eq!(config.answering.repeat_window, Duration::from_secs(60));
         assert_eq!(config.sharding, Sharding::Auto);
         assert_eq!(config.logging.filter, "info");
     }
@@ -813,7 +890,9 @@ direct_messages = false
 listen_channels = ["333"]
 default_visibility = "public"
 counselor_role_ids = [444]
-cooldown_seconds = 0
+burst = 0
+burst_seconds = 1.5
+repeat_seconds = 0
 [sharding]
 mode = "range"
 first = 0
@@ -853,7 +932,9 @@ filter = "career_bot=debug,serenity=warn"
         assert_eq!(config.answering.listen_channels, vec![333]);
         assert_eq!(config.answering.default_visibility, Visibility::Public);
         assert_eq!(config.answering.counselor_role_ids, vec![444]);
-        assert_eq!(config.answering.cooldown, Duration::ZERO);
+        assert_eq!(config.answering.burst, 0);
+        assert_eq!(config.answering.burst_period, Duration::from_millis(1500));
+        assert_eq!(config.answering.repeat_window, Duration::ZERO);
         assert_eq!(
             config.sharding,
             Sharding::Range {
@@ -928,13 +1009,29 @@ filter = "career_bot=debug,serenity=warn"
     }
 
     #[test]
+    fn limits_out_of_range_and_the_old_cooldown_are_reported_at_their_lines() {
+        for (text, needle) in [
+            ("[answering]\ncooldown_seconds = 5\n", "line 2, "),
+            ("[answering]\nburst_seconds = 0\n", "line 2, "),
+            ("[answering]\n\nrepeat_seconds = -1\n", "line 3, "),
+            ("[answering]\nburst = 5000\n", "line 2, "),
+        ] {
+            let shown = Config::from_toml_and_env(text, "bot.toml", Some(TOKEN))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(shown.contains(needle), "{text}: {shown}");
+        }
+    }
+
+    #[test]
     fn malformed_toml_and_wrong_types_are_syntax_errors() {
         for (text, line) in [
             ("[discord\n", 1),
-            ("[answering]\ncooldown_seconds = \"five\"\n", 2),
+            ("[answering]\nburst = \"five\"\n", 2),
             ("[answering]\ndefault_visibility = \"secret\"\n", 2),
             ("[sharding]\nmode = \"manual\"\n", 2),
-            ("[answering]\ncooldown_seconds = -1\n", 2),
+            ("[answering]\nburst = -1\n", 2),
         ] {
             match Config::from_toml_and_env(text, "bot.toml", Some(TOKEN)) {
                 Err(ConfigError::Syntax { line: got, .. }) => assert_eq!(got, line, "{text}"),

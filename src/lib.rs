@@ -9,6 +9,8 @@
 //!   Pure: no I/O, no async.
 //! - [`answer`]: compose front-end-neutral answers from the knowledge.
 //! - [`bot`]: the one entry point front ends use: message in, reply out.
+//! - [`reload`]: knowledge reloads while a front end runs (SIGHUP, or on
+//!   request), for any front end.
 //! - [`eval`]: score labelled question files.
 //! - Front ends: [`terminal`] (the chat) and [`discord`].
 //! - [`config`]: the Discord bot's configuration file.
@@ -21,6 +23,7 @@ pub mod engine;
 pub mod eval;
 pub mod intent;
 pub mod knowledge;
+pub mod reload;
 pub mod terminal;
 
 pub use answer::{Answer, Field, Reply, ReplyKind};

@@ -12,9 +12,9 @@ use anyhow::Context;
 use clap::Parser;
 
 use career_bot::answer::text::render_reply;
-use career_bot::discord::reload::LiveKnowledge;
 use career_bot::eval::{self, Labels};
 use career_bot::knowledge::{provenance, Knowledge, KnowledgeSource};
+use career_bot::reload::LiveKnowledge;
 use career_bot::{terminal, CareerBot, Intent};
 use flags::hiargs::HiCommand;
 use flags::lowargs::LowArgs;

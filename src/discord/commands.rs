@@ -156,14 +156,19 @@ impl BotCommand {
     }
 
     /// The permissions Discord requires before it shows the command to a
-    /// member, which server admins can change per role under Server
-    /// Settings → Integrations. Only `/reload` has any: Manage Server when
-    /// no counselor roles are configured (`counselors` false). With counselor
-    /// roles, Discord cannot express "has role X", so every member sees it
-    /// and the bot refuses all but counselors.
+    /// member, which server admins can change per role or member under
+    /// Server Settings → Integrations. With counselor roles configured
+    /// (`counselors`), "Answer this question" and `/reload` get none
+    /// granted (`"0"`): Discord hides them from everyone but administrators
+    /// until an admin allows the counselor role there. Without counselor
+    /// roles, `/reload` needs Manage Server and the rest are for everyone.
+    /// The bot checks again when a command arrives.
     pub fn default_member_permissions(self, counselors: bool) -> Option<Permissions> {
         match self {
-            BotCommand::Reload if !counselors => Some(Permissions::MANAGE_GUILD),
+            BotCommand::Reload | BotCommand::AnswerThisQuestion if counselors => {
+                Some(Permissions::empty())
+            }
+            BotCommand::Reload => Some(Permissions::MANAGE_GUILD),
             _ => None,
         }
     }
@@ -231,7 +236,11 @@ impl OptionSpec {
         let option =
             CreateCommandOption::new(kind, self.name, self.description).required(self.required);
         match self.kind {
-            OptionKind::Text => option.max_length(QUESTION_MAX_LENGTH),
+            // Free text suggests questions as the student types
+            // (see `super::suggest`).
+            OptionKind::Text => option
+                .max_length(QUESTION_MAX_LENGTH)
+                .set_autocomplete(true),
             OptionKind::Boolean => option,
         }
     }
@@ -383,12 +392,25 @@ mod tests {
         assert_eq!(value["contexts"], json!([0]), "guild only");
         let with_counselors =
             serde_json::to_value(BotCommand::Reload.to_create_command(true)).unwrap_or_default();
-        assert!(with_counselors["default_member_permissions"].is_null());
+        assert_eq!(with_counselors["default_member_permissions"], "0");
         assert_eq!(with_counselors["contexts"], json!([0]));
-        // No other command is restricted.
+        // No other command is restricted without counselor roles.
         for command in BotCommand::all().filter(|c| *c != BotCommand::Reload) {
             assert!(payload(command)["default_member_permissions"].is_null());
             assert!(payload(command)["contexts"].is_null());
+        }
+    }
+
+    #[test]
+    fn counselor_commands_are_hidden_from_students_when_counselor_roles_are_set() {
+        for command in BotCommand::all() {
+            let value = serde_json::to_value(command.to_create_command(true)).unwrap_or_default();
+            let hidden = matches!(command, BotCommand::Reload | BotCommand::AnswerThisQuestion);
+            if hidden {
+                assert_eq!(value["default_member_permissions"], "0", "{command:?}");
+            } else {
+                assert!(value["default_member_permissions"].is_null(), "{command:?}");
+            }
         }
     }
 }

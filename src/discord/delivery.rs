@@ -1,6 +1,12 @@
 //! Delivering a request to Discord despite transient failures: the bot's
 //! own bounded retries, on top of serenity's rate limiter.
 //!
+//! This is the one path to Discord: every request the front end makes —
+//! message replies, interaction responses, follow-ups and edits, the
+//! context-menu answer, notices, reading back a posted response — goes
+//! through [`deliver`] (or [`deliver_with`] for a different
+//! [`RetryPolicy`]), which names the request for the log and the error.
+//!
 //! serenity waits out a 429 that carries `Retry-After` (per route, and the
 //! global limit) when its rate limiter is on. It returns everything else as
 //! an error: a 429 without `Retry-After`, 500, 502, 503, 504, a refused
@@ -47,6 +53,17 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// For an interaction's first response, which Discord accepts only
+    /// within three seconds of the interaction: four attempts, about
+    /// 0.25 s, 0.5 s and 1 s apart.
+    pub fn interaction_callback() -> RetryPolicy {
+        RetryPolicy {
+            attempts: 4,
+            first_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(1),
+        }
+    }
+
     /// The wait before retry number `retry` (1 for the first retry), before
     /// jitter: `first_delay · 2^(retry-1)`, at most `max_delay`.
     pub fn delay(&self, retry: u32) -> Duration {
@@ -80,6 +97,44 @@ pub enum SendError {
         #[source]
         last: Box<serenity::Error>,
     },
+}
+
+/// A request that was not delivered, and which one.
+#[derive(Debug, thiserror::Error)]
+#[error("{what} was not delivered: {source}")]
+pub struct Undelivered {
+    /// The request, e.g. "answer part 1 of 2 to message 5 in channel 7".
+    pub what: String,
+    /// Why.
+    #[source]
+    pub source: SendError,
+}
+
+/// Sends one request to Discord with the default [`RetryPolicy`]: `attempt`
+/// makes it (and is called again for a retry); `what` names it in the log
+/// and in the error.
+pub async fn deliver<T, F, Fut>(what: impl Into<String>, attempt: F) -> Result<T, Undelivered>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, serenity::Error>>,
+{
+    deliver_with(RetryPolicy::default(), what, attempt).await
+}
+
+/// [`deliver`] with `policy`.
+pub async fn deliver_with<T, F, Fut>(
+    policy: RetryPolicy,
+    what: impl Into<String>,
+    attempt: F,
+) -> Result<T, Undelivered>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, serenity::Error>>,
+{
+    let what = what.into();
+    with_retries(policy, &what, attempt)
+        .await
+        .map_err(|source| Undelivered { what, source })
 }
 
 /// Why `error` is worth another attempt, or `None` when it is not: 429

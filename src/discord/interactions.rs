@@ -2,37 +2,49 @@
 //! "Answer this question" message context menu.
 //!
 //! Every response goes through Discord's interaction callback, with allowed
-//! mentions that allow nothing. Private answers are ephemeral (flag 64).
-//! Answers too long for one message continue in follow-up messages with the
-//! same visibility.
+//! mentions that allow nothing (the one exception: "Answer this question"
+//! pings the student whose message it answers, by replying to it). Private
+//! answers are ephemeral (flag 64). Answers too long for one message
+//! continue in follow-up messages with the same visibility. Every request
+//! goes through [`deliver`]: bounded retries, named in the log.
+//!
+//! No flood limit applies to private answers, `/help`, `/sources`, or to
+//! counselors. A public post of topics already posted in the channel within
+//! the repeat window ([`super::limits`]) is not posted again: the asker gets
+//! the answer privately with a link to the earlier post.
 //!
 //! A "Post in channel" click answers with UPDATE_MESSAGE (callback type 7):
-//! the private answer loses its button and says it was posted, and the
-//! public answer follows as a follow-up message. A message's answer is posted
-//! once: a second click (a stale client, a double click, a forged
-//! interaction) gets a private note instead.
+//! the private answer loses its button, the public answer follows as a
+//! follow-up message, and the private answer is then edited to "Posted:"
+//! with a link to it. A message's answer is posted once: a second click (a
+//! stale client, a double click, a forged interaction) gets a private note
+//! instead. People who may not post never get the button.
 //!
 //! `/reload` is deferred (ephemeral) while the files are read and validated,
 //! then the response is edited with the outcome.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, Context, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
-    EditInteractionResponse, Interaction, Message, MessageReference, Permissions, RoleId,
+    ChannelId, CommandInteraction, ComponentInteraction, Context, CreateAutocompleteResponse,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, EditInteractionResponse, GuildId, Interaction, Message, MessageId,
+    MessageReference, Permissions, RoleId,
 };
 
 use super::commands::{BotCommand, CommandKind, PUBLIC_OPTION, QUESTION_OPTION};
-use super::cooldown::{wait_seconds, Verdict};
-use super::handler::{Handler, HandlerError};
+use super::delivery::{deliver, deliver_with, RetryPolicy};
+use super::limits::Repeat;
 use super::reload;
 use super::render::{no_pings, plan_messages, to_embeds, truncate, EmbedPlan, FIELD_VALUE_LIMIT};
 use super::sharing::{
     may_post_publicly, shared_by, PostRequest, COUNSELORS_ONLY, COUNSELORS_ONLY_NO_ANSWER,
 };
+use super::state::{report, HandlerError, State};
+use super::suggest;
 use crate::answer::{Answer, Field, ReplyKind};
 use crate::config::Visibility;
+use crate::intent::Intent;
 
 /// Reply to a button whose `custom_id` this bot did not produce.
 const UNKNOWN_BUTTON: &str = "That button no longer works. Ask again to get a fresh one.";
@@ -41,14 +53,13 @@ const MISSING_TARGET: &str = "I couldn't read that message.";
 /// Reply when the context menu's target has no career question in it.
 const NOTHING_TO_ANSWER: &str =
     "There's no question about the health information technology specialist career in that message for me to answer.";
-/// Edit of the deferred context-menu response once the answer is posted.
-const ANSWERED_IN_CHANNEL: &str = "Answered in the channel.";
 /// Edit of the deferred context-menu response when posting failed.
 const COULD_NOT_POST: &str =
     "I couldn't post the answer in this channel. Check that I may send messages and embeds here.";
 /// Text of a response whose answers turned out to hold no text at all.
 const NO_ANSWER: &str = "I have no answer to show for that.";
-/// What the private answer says once its button posted it.
+/// What the private answer says once its button posted it, until the link
+/// to the post is known.
 const POSTED_IN_CHANNEL: &str = "Posted in the channel.";
 /// Reply to a click on an answer that was already posted.
 const ALREADY_POSTED: &str = "That answer is already posted in the channel.";
@@ -58,15 +69,42 @@ const POST_FAILED: &str =
 /// Name of the `/help` field that lists the commands.
 const COMMANDS_FIELD: &str = "Commands";
 
-/// The ephemeral note for a cooled-down user.
-fn cooldown_note(remaining: std::time::Duration) -> String {
+/// The link that opens message `message` of `channel` in Discord.
+pub fn jump_link(guild: Option<GuildId>, channel: ChannelId, message: MessageId) -> String {
+    let guild = guild.map_or_else(|| "@me".to_string(), |guild| guild.to_string());
+    format!("https://discord.com/channels/{guild}/{channel}/{message}")
+}
+
+/// "Posted: <link>", what the person who posted an answer is told.
+pub fn posted_note(link: &str) -> String {
+    format!("Posted: {link}")
+}
+
+/// The private note for a public post that would repeat one made moments
+/// ago in the channel.
+pub fn repeat_note(repeat: &Repeat) -> String {
+    if repeat.links.is_empty() {
+        return "That is being posted in this channel right now, so here it is just for you."
+            .to_string();
+    }
     format!(
-        "You're asking quickly: please wait {} s and try again.",
-        wait_seconds(remaining)
+        "That was posted in this channel {} ago: {}. Here it is just for you.",
+        ago(repeat.ago),
+        repeat.links.join(" ")
     )
 }
 
-/// Who invoked an interaction, as the counselor gate and cooldown see it.
+/// "12 s" or "1 min", for a time under an hour.
+fn ago(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs();
+    if seconds < 60 {
+        format!("{} s", seconds.max(1))
+    } else {
+        format!("{} min", seconds / 60)
+    }
+}
+
+/// Who invoked an interaction, as the counselor gate and the limits see it.
 struct Invoker<'a> {
     user: serenity::all::UserId,
     in_guild: bool,
@@ -76,43 +114,54 @@ struct Invoker<'a> {
     permissions: Option<Permissions>,
 }
 
-impl Invoker<'_> {
-    fn may_post_publicly(&self, handler: &Handler) -> bool {
-        may_post_publicly(&handler.policy().counselor_roles, self.in_guild, self.roles)
+impl<'a> Invoker<'a> {
+    fn of(
+        user: serenity::all::UserId,
+        guild: Option<GuildId>,
+        member: Option<&'a serenity::all::Member>,
+    ) -> Invoker<'a> {
+        Invoker {
+            user,
+            in_guild: guild.is_some(),
+            roles: member.map_or(&[], |member| member.roles.as_slice()),
+            permissions: member.and_then(|member| member.permissions),
+        }
+    }
+
+    fn may_post_publicly(&self, state: &State) -> bool {
+        may_post_publicly(&state.policy().counselor_roles, self.in_guild, self.roles)
+    }
+
+    fn is_counselor(&self, state: &State) -> bool {
+        state.is_counselor(self.roles)
     }
 }
 
 /// Handles one interaction.
 pub async fn handle_interaction(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     interaction: &Interaction,
 ) -> Result<(), HandlerError> {
     match interaction {
-        Interaction::Command(command) => handle_command(handler, ctx, command).await,
-        Interaction::Component(component) => handle_button(handler, ctx, component).await,
-        // The bot registers no autocomplete options and opens no modals.
+        Interaction::Command(command) => handle_command(state, ctx, command).await,
+        Interaction::Component(component) => handle_button(state, ctx, component).await,
+        Interaction::Autocomplete(typing) => autocomplete(state, ctx, typing).await,
+        // The bot opens no modals.
         _ => Ok(()),
     }
 }
 
 async fn handle_command(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     interaction: &CommandInteraction,
 ) -> Result<(), HandlerError> {
-    let invoker = Invoker {
-        user: interaction.user.id,
-        in_guild: interaction.guild_id.is_some(),
-        roles: interaction
-            .member
-            .as_ref()
-            .map_or(&[], |member| member.roles.as_slice()),
-        permissions: interaction
-            .member
-            .as_ref()
-            .and_then(|member| member.permissions),
-    };
+    let invoker = Invoker::of(
+        interaction.user.id,
+        interaction.guild_id,
+        interaction.member.as_deref(),
+    );
     let Some(command) = BotCommand::lookup(&interaction.data.name, interaction.data.kind) else {
         tracing::warn!(name = %interaction.data.name, "unknown command");
         let note = format!(
@@ -123,24 +172,58 @@ async fn handle_command(
     };
     tracing::debug!(command = command.name(), user = %invoker.user, "command");
     if command == BotCommand::Reload {
-        return reload_command(handler, ctx, interaction, &invoker).await;
+        return reload_command(state, ctx, interaction, &invoker).await;
     }
     match command.kind() {
-        CommandKind::MessageMenu => answer_this_question(handler, ctx, interaction, &invoker).await,
-        CommandKind::Slash => slash_command(handler, ctx, interaction, command, &invoker).await,
+        CommandKind::MessageMenu => answer_this_question(state, ctx, interaction, &invoker).await,
+        CommandKind::Slash => slash_command(state, ctx, interaction, command, &invoker).await,
     }
+}
+
+/// Suggestions for `/ask`'s question as the student types it: the
+/// questions of [`suggest`] that match, or those of the topics the engine
+/// recognises in what was typed so far.
+async fn autocomplete(
+    state: &State,
+    ctx: &Context,
+    interaction: &CommandInteraction,
+) -> Result<(), HandlerError> {
+    let typed = interaction
+        .data
+        .autocomplete()
+        .map_or("", |focused| focused.value);
+    let recognised = state.bot().reply(typed).intents;
+    let choices = suggest::suggestions(typed, &recognised)
+        .into_iter()
+        .fold(CreateAutocompleteResponse::new(), |response, question| {
+            response.add_string_choice(question, question)
+        });
+    let response = CreateInteractionResponse::Autocomplete(choices);
+    deliver_with(
+        RetryPolicy::interaction_callback(),
+        what("suggestions", interaction.id, interaction.channel_id),
+        || interaction.create_response(&ctx.http, response.clone()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Names an interaction's request for the log: "`part` to interaction 5
+/// in channel 7".
+fn what(part: &str, id: impl std::fmt::Display, channel: ChannelId) -> String {
+    format!("{part} to interaction {id} in channel {channel}")
 }
 
 /// `/reload`: refused privately unless [`reload::may_reload`]; otherwise
 /// deferred (ephemeral), reloaded, and the response edited with the
 /// outcome, problems and their positions included.
 async fn reload_command(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     interaction: &CommandInteraction,
     invoker: &Invoker<'_>,
 ) -> Result<(), HandlerError> {
-    let counselor_roles = &handler.policy().counselor_roles;
+    let counselor_roles = &state.policy().counselor_roles;
     if !reload::may_reload(
         counselor_roles,
         invoker.in_guild,
@@ -153,11 +236,15 @@ async fn reload_command(
     }
     defer_privately(ctx, interaction).await?;
     let trigger = format!("/reload by user {}", invoker.user);
-    let outcome = handler.knowledge().reload_and_log(&trigger).await;
+    let outcome = state.knowledge().reload_and_log(&trigger).await;
     let edit = EditInteractionResponse::new()
         .content(reload::report(&outcome))
         .allowed_mentions(no_pings());
-    interaction.edit_response(&ctx.http, edit).await?;
+    deliver(
+        what("/reload outcome", interaction.id, interaction.channel_id),
+        || interaction.edit_response(&ctx.http, edit.clone()),
+    )
+    .await?;
     Ok(())
 }
 
@@ -171,11 +258,12 @@ struct SlashOutput {
 }
 
 fn slash_output(
-    handler: &Handler,
+    state: &State,
     interaction: &CommandInteraction,
     command: BotCommand,
+    audience: HelpAudience,
 ) -> SlashOutput {
-    let bot = handler.bot();
+    let bot = state.bot();
     match command {
         BotCommand::Topic(intent) => SlashOutput {
             answers: vec![bot.answer(intent)],
@@ -197,7 +285,9 @@ fn slash_output(
             }
         }
         BotCommand::Help => SlashOutput {
-            answers: vec![with_command_list(bot.capabilities())],
+            answers: vec![help_answer(bot.capabilities(), audience, |name| {
+                state.command_id(name)
+            })],
             shareable: None,
             private_only: false,
         },
@@ -214,19 +304,47 @@ fn slash_output(
     }
 }
 
-/// The capabilities answer plus a field listing every command, from the table.
-fn with_command_list(mut answer: Answer) -> Answer {
+/// The title of `/help`'s answer.
+const HELP_TITLE: &str = "Help: how to ask me";
+
+/// What `/help` may show to the person who ran it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct HelpAudience {
+    /// They may post answers in the channel ("Answer this question").
+    may_post: bool,
+    /// They may run `/reload`.
+    may_reload: bool,
+}
+
+/// `/help`: the capabilities answer, titled as help, plus a field listing
+/// the commands from the table that `audience` may use. A slash command is
+/// a clickable command mention (`</salary:id>`) once `command_id` knows its
+/// id, `/salary` before that.
+fn help_answer(
+    mut answer: Answer,
+    audience: HelpAudience,
+    command_id: impl Fn(&str) -> Option<serenity::all::CommandId>,
+) -> Answer {
+    answer.title = HELP_TITLE.to_string();
     let mut lines: Vec<String> = Vec::new();
     let slash: Vec<String> = BotCommand::all()
         .filter(|command| command.kind() == CommandKind::Slash)
-        .map(|command| format!("`/{}`", command.name()))
+        .filter(|command| *command != BotCommand::Reload || audience.may_reload)
+        .map(|command| match command_id(command.name()) {
+            Some(id) => format!("</{}:{id}>", command.name()),
+            None => format!("`/{}`", command.name()),
+        })
         .collect();
     lines.push(slash.join(" "));
-    for command in BotCommand::all().filter(|command| command.kind() == CommandKind::MessageMenu) {
-        lines.push(format!(
-            "On any message: Apps \u{2192} **{}** (posts the answer as a reply)",
-            command.name()
-        ));
+    if audience.may_post {
+        for command in
+            BotCommand::all().filter(|command| command.kind() == CommandKind::MessageMenu)
+        {
+            lines.push(format!(
+                "On any message: Apps \u{2192} **{}** (posts the answer as a reply)",
+                command.name()
+            ));
+        }
     }
     answer.fields.push(Field {
         name: COMMANDS_FIELD.to_string(),
@@ -259,26 +377,53 @@ fn decide_visibility(
 }
 
 async fn slash_command(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     interaction: &CommandInteraction,
     command: BotCommand,
     invoker: &Invoker<'_>,
 ) -> Result<(), HandlerError> {
-    if let Verdict::CoolingDown { remaining, .. } =
-        handler.check_cooldown(invoker.user, Instant::now())
-    {
-        return respond_note(ctx, interaction, &cooldown_note(remaining)).await;
-    }
-    let output = slash_output(handler, interaction, command);
+    let channel = interaction.channel_id;
+    let may_post = invoker.may_post_publicly(state);
+    let audience = HelpAudience {
+        may_post,
+        may_reload: reload::may_reload(
+            &state.policy().counselor_roles,
+            invoker.in_guild,
+            invoker.roles,
+            invoker.permissions,
+        ),
+    };
+    let output = slash_output(state, interaction, command, audience);
     let requested_public = PUBLIC_OPTION.bool_in(&interaction.data.options);
-    let (public, note) = decide_visibility(
+    let (mut public, refusal) = decide_visibility(
         requested_public,
-        handler.policy().default_visibility,
+        state.policy().default_visibility,
         output.private_only,
-        invoker.may_post_publicly(handler),
+        may_post,
     );
-    let button = output.shareable.filter(|_| !public);
+    // A public post of topics posted here moments ago is not posted again.
+    let mut repeat = None;
+    let mut claimed: Option<Vec<Intent>> = None;
+    if let Some(request) = output.shareable.as_ref().filter(|_| public) {
+        if !invoker.is_counselor(state) {
+            match state
+                .limits()
+                .claim_topics(channel, request.topics(), Instant::now())
+            {
+                Ok(()) => claimed = Some(request.topics().to_vec()),
+                Err(earlier) => {
+                    tracing::info!(%channel, user = %invoker.user, "public repeat answered privately");
+                    public = false;
+                    repeat = Some(repeat_note(&earlier));
+                }
+            }
+        }
+    }
+    let note = repeat.as_deref().or(refusal);
+    let button = output
+        .shareable
+        .filter(|_| !public && may_post && repeat.is_none());
     let messages = plan_messages(&output.answers);
     let mut messages = messages.iter();
     let first = messages.next().map_or(&[][..], Vec::as_slice);
@@ -286,92 +431,167 @@ async fn slash_command(
     if let Some(request) = &button {
         response = response.components(vec![request.button_row()]);
     }
-    interaction
-        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
+    let response = CreateInteractionResponse::Message(response);
+    let responded = deliver_with(
+        RetryPolicy::interaction_callback(),
+        what(
+            &format!("/{} answer", command.name()),
+            interaction.id,
+            channel,
+        ),
+        || interaction.create_response(&ctx.http, response.clone()),
+    )
+    .await;
+    if let Err(error) = responded {
+        if let Some(topics) = &claimed {
+            state.limits().not_posted(channel, topics);
+        }
+        return Err(error.into());
+    }
+    for (index, embeds) in messages.enumerate() {
+        let part = followup(embeds, None, !public);
+        deliver(
+            what(
+                &format!("/{} answer part {}", command.name(), index + 2),
+                interaction.id,
+                channel,
+            ),
+            || interaction.create_followup(&ctx.http, part.clone()),
+        )
         .await?;
-    for embeds in messages {
-        interaction
-            .create_followup(&ctx.http, followup(embeds, None, !public))
-            .await?;
+    }
+    if let Some(topics) = claimed {
+        // Remember where it was posted, for the next person who asks.
+        let original = deliver(
+            what("reading back the public answer", interaction.id, channel),
+            || interaction.get_response(&ctx.http),
+        )
+        .await?;
+        let link = jump_link(interaction.guild_id, channel, original.id);
+        state.limits().posted(channel, &topics, &link);
+        tracing::info!(%channel, %link, "public answer posted");
     }
     Ok(())
 }
 
 async fn handle_button(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     interaction: &ComponentInteraction,
 ) -> Result<(), HandlerError> {
-    let invoker = Invoker {
-        user: interaction.user.id,
-        in_guild: interaction.guild_id.is_some(),
-        roles: interaction
-            .member
-            .as_ref()
-            .map_or(&[], |member| member.roles.as_slice()),
-        permissions: interaction
-            .member
-            .as_ref()
-            .and_then(|member| member.permissions),
-    };
+    let invoker = Invoker::of(
+        interaction.user.id,
+        interaction.guild_id,
+        interaction.member.as_ref(),
+    );
+    let channel = interaction.channel_id;
     let Some(request) = PostRequest::parse(&interaction.data.custom_id) else {
         tracing::warn!(custom_id = %interaction.data.custom_id, "unknown button");
         return respond_component_note(ctx, interaction, UNKNOWN_BUTTON).await;
     };
-    if !invoker.may_post_publicly(handler) {
+    if !invoker.may_post_publicly(state) {
         tracing::info!(user = %invoker.user, "button refused by the counselor gate");
         return respond_component_note(ctx, interaction, COUNSELORS_ONLY_NO_ANSWER).await;
     }
     let private_answer = interaction.message.id;
-    if !handler.claim_post(private_answer) {
+    if !state.claim_post(private_answer) {
         tracing::info!(message = %private_answer, "button clicked again after posting");
         return respond_component_note(ctx, interaction, ALREADY_POSTED).await;
     }
-    if let Verdict::CoolingDown { remaining, .. } =
-        handler.check_cooldown(invoker.user, Instant::now())
-    {
-        // Not posted: the button stays and may be clicked again later.
-        handler.release_post(private_answer);
-        return respond_component_note(ctx, interaction, &cooldown_note(remaining)).await;
-    }
-    let bot = handler.bot();
-    let answers: Vec<Answer> = request
-        .topics()
-        .iter()
-        .map(|&topic| bot.answer(topic))
-        .collect();
-    // The private answer keeps its embeds (not sent, so unchanged) and
-    // loses the button.
-    let update = CreateInteractionResponseMessage::new()
-        .content(POSTED_IN_CHANNEL)
-        .components(Vec::new())
-        .allowed_mentions(no_pings());
-    interaction
-        .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(update))
-        .await?;
-    let attribution = shared_by(invoker.user);
-    for (index, embeds) in plan_messages(&answers).iter().enumerate() {
-        let content = (index == 0).then_some(attribution.as_str());
-        let posted = interaction
-            .create_followup(&ctx.http, followup(embeds, content, false))
-            .await;
-        if let Err(error) = posted {
-            // The button is gone: say so privately rather than fail silently.
-            let note = followup(&[], Some(POST_FAILED), true);
-            if let Err(note_error) = interaction.create_followup(&ctx.http, note).await {
-                super::handler::report("telling the clicker the post failed", &note_error.into());
-            }
-            return Err(error.into());
+    let topics = request.topics();
+    let limited = !invoker.is_counselor(state);
+    if limited {
+        if let Err(earlier) = state.limits().claim_topics(channel, topics, Instant::now()) {
+            // Not posted: the button stays and works again later.
+            state.release_post(private_answer);
+            tracing::info!(%channel, user = %invoker.user, "public repeat not posted");
+            return respond_component_note(ctx, interaction, &repeat_note(&earlier)).await;
         }
     }
+    let forget = || {
+        if limited {
+            state.limits().not_posted(channel, topics);
+        }
+    };
+    let bot = state.bot();
+    let answers: Vec<Answer> = topics.iter().map(|&topic| bot.answer(topic)).collect();
+    // The private answer keeps its embeds (not sent, so unchanged) and
+    // loses the button.
+    let update = CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content(POSTED_IN_CHANNEL)
+            .components(Vec::new())
+            .allowed_mentions(no_pings()),
+    );
+    let updated = deliver_with(
+        RetryPolicy::interaction_callback(),
+        what("the button's update", interaction.id, channel),
+        || interaction.create_response(&ctx.http, update.clone()),
+    )
+    .await;
+    if let Err(error) = updated {
+        state.release_post(private_answer);
+        forget();
+        return Err(error.into());
+    }
+    let attribution = shared_by(invoker.user);
+    let mut first_post: Option<Message> = None;
+    for (index, embeds) in plan_messages(&answers).iter().enumerate() {
+        let content = (index == 0).then_some(attribution.as_str());
+        let part = followup(embeds, content, false);
+        let posted = deliver(
+            what(
+                &format!("posted answer part {}", index + 1),
+                interaction.id,
+                channel,
+            ),
+            || interaction.create_followup(&ctx.http, part.clone()),
+        )
+        .await;
+        match posted {
+            Ok(message) => {
+                first_post.get_or_insert(message);
+            }
+            Err(error) => {
+                forget();
+                // The button is gone: say so privately rather than fail silently.
+                let note = followup(&[], Some(POST_FAILED), true);
+                let told = deliver(what("post-failed note", interaction.id, channel), || {
+                    interaction.create_followup(&ctx.http, note.clone())
+                })
+                .await;
+                if let Err(note_error) = told {
+                    report("telling the clicker the post failed", &note_error.into());
+                }
+                return Err(error.into());
+            }
+        }
+    }
+    let Some(first_post) = first_post else {
+        return Ok(());
+    };
+    let link = jump_link(interaction.guild_id, channel, first_post.id);
+    if limited {
+        state.limits().posted(channel, topics, &link);
+    }
+    tracing::info!(%channel, %link, "public answer posted");
+    let edit = EditInteractionResponse::new()
+        .content(posted_note(&link))
+        .allowed_mentions(no_pings());
+    deliver(what("the jump link", interaction.id, channel), || {
+        interaction.edit_response(&ctx.http, edit.clone())
+    })
+    .await?;
     Ok(())
 }
 
 /// "Answer this question": answers the target message publicly, as a reply
-/// to it, and tells the counselor ephemerally how that went. The interaction
-/// is deferred first (ephemeral) so a slow channel cannot make it expire.
+/// to it that notifies its author, and tells the counselor ephemerally how
+/// that went, with a link to the answer. The interaction is deferred first
+/// (ephemeral) so a slow channel cannot make it expire. Counselors are not
+/// limited, so it is never refused as a repeat.
 async fn answer_this_question(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     interaction: &CommandInteraction,
     invoker: &Invoker<'_>,
@@ -383,60 +603,75 @@ async fn answer_this_question(
     let Some(target) = target else {
         return respond_note(ctx, interaction, MISSING_TARGET).await;
     };
-    if !invoker.may_post_publicly(handler) {
+    if !invoker.may_post_publicly(state) {
         tracing::info!(user = %invoker.user, "context menu refused by the counselor gate");
         return respond_note(ctx, interaction, COUNSELORS_ONLY_NO_ANSWER).await;
     }
-    let reply = handler.bot().reply(&target.content);
+    let reply = state.bot().reply(&target.content);
     if reply.kind != ReplyKind::Answered {
         return respond_note(ctx, interaction, NOTHING_TO_ANSWER).await;
     }
-    if let Verdict::CoolingDown { remaining, .. } =
-        handler.check_cooldown(invoker.user, Instant::now())
-    {
-        return respond_note(ctx, interaction, &cooldown_note(remaining)).await;
-    }
     defer_privately(ctx, interaction).await?;
     let posted = post_reply(ctx, interaction, target, &reply.answers, invoker).await;
-    let outcome = if posted.is_ok() {
-        ANSWERED_IN_CHANNEL
-    } else {
-        COULD_NOT_POST
+    let outcome = match &posted {
+        Ok(message) => posted_note(&jump_link(
+            interaction.guild_id,
+            interaction.channel_id,
+            message.id,
+        )),
+        Err(_) => COULD_NOT_POST.to_string(),
     };
     let edit = EditInteractionResponse::new()
         .content(outcome)
         .allowed_mentions(no_pings());
-    let edited = interaction.edit_response(&ctx.http, edit).await;
+    let edited = deliver(
+        what("the outcome", interaction.id, interaction.channel_id),
+        || interaction.edit_response(&ctx.http, edit.clone()),
+    )
+    .await;
     posted?;
     edited?;
     Ok(())
 }
 
 /// Posts `answers` in the channel as a reply to `target`, attributed to the
-/// counselor.
+/// counselor; returns the first message. The reply notifies the target's
+/// author and nobody else, and is posted as a plain message if the target
+/// was deleted meanwhile (`fail_if_not_exists: false`).
 async fn post_reply(
     ctx: &Context,
     interaction: &CommandInteraction,
     target: &Message,
     answers: &[Answer],
     invoker: &Invoker<'_>,
-) -> Result<(), HandlerError> {
-    let reference = MessageReference::from((interaction.channel_id, target.id));
-    for (index, embeds) in plan_messages(answers).iter().enumerate() {
+) -> Result<Message, HandlerError> {
+    let channel = interaction.channel_id;
+    let reference = MessageReference::from((channel, target.id)).fail_if_not_exists(false);
+    let mut first: Option<Message> = None;
+    let parts = plan_messages(answers);
+    for (index, embeds) in parts.iter().enumerate() {
         let mut message = CreateMessage::new()
             .embeds(to_embeds(embeds))
             .allowed_mentions(no_pings());
         if index == 0 {
             message = message
                 .content(shared_by(invoker.user))
-                .reference_message(reference.clone());
+                .reference_message(reference.clone())
+                .allowed_mentions(no_pings().replied_user(true));
         }
-        interaction
-            .channel_id
-            .send_message(&ctx.http, message)
-            .await?;
+        let what = format!(
+            "answer part {} of {} to message {} in channel {}",
+            index + 1,
+            parts.len(),
+            target.id,
+            channel
+        );
+        let sent = deliver(what, || channel.send_message(&ctx.http, message.clone())).await?;
+        first.get_or_insert(sent);
     }
-    Ok(())
+    first.ok_or_else(|| {
+        HandlerError::Discord(Box::new(serenity::Error::Other("an answer with no parts")))
+    })
 }
 
 /// A message response with `embeds`, an optional text line, and no pings.
@@ -479,10 +714,13 @@ async fn respond_note(
     interaction: &CommandInteraction,
     note: &str,
 ) -> Result<(), HandlerError> {
-    let response = message_response(&[], Some(note), true);
-    interaction
-        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
-        .await?;
+    let response = CreateInteractionResponse::Message(message_response(&[], Some(note), true));
+    deliver_with(
+        RetryPolicy::interaction_callback(),
+        what("a private note", interaction.id, interaction.channel_id),
+        || interaction.create_response(&ctx.http, response.clone()),
+    )
+    .await?;
     Ok(())
 }
 
@@ -492,24 +730,31 @@ async fn respond_component_note(
     interaction: &ComponentInteraction,
     note: &str,
 ) -> Result<(), HandlerError> {
-    let response = message_response(&[], Some(note), true);
-    interaction
-        .create_response(&ctx.http, CreateInteractionResponse::Message(response))
-        .await?;
+    let response = CreateInteractionResponse::Message(message_response(&[], Some(note), true));
+    deliver_with(
+        RetryPolicy::interaction_callback(),
+        what("a private note", interaction.id, interaction.channel_id),
+        || interaction.create_response(&ctx.http, response.clone()),
+    )
+    .await?;
     Ok(())
 }
 
 /// Acknowledges `interaction` with a private "thinking…" state, for work
 /// that outlasts Discord's three-second answer window.
-async fn defer_privately(ctx: &Context, interaction: &CommandInteraction) -> serenity::Result<()> {
-    interaction
-        .create_response(
-            &ctx.http,
-            CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(true),
-            ),
-        )
-        .await
+async fn defer_privately(
+    ctx: &Context,
+    interaction: &CommandInteraction,
+) -> Result<(), HandlerError> {
+    let defer =
+        CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true));
+    deliver_with(
+        RetryPolicy::interaction_callback(),
+        what("a deferral", interaction.id, interaction.channel_id),
+        || interaction.create_response(&ctx.http, defer.clone()),
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -549,21 +794,45 @@ mod tests {
         );
     }
 
-    #[test]
-    fn help_lists_every_command_from_the_table() {
-        let base = Answer {
+    fn base() -> Answer {
+        Answer {
             intent: None,
             title: "What I can answer".into(),
             body: "Ask me about the career.".into(),
             fields: vec![],
             source: None,
             follow_ups: vec![],
+        }
+    }
+
+    #[test]
+    fn help_is_titled_as_help_and_lists_every_command_from_the_table() {
+        let everything = HelpAudience {
+            may_post: true,
+            may_reload: true,
         };
-        let help = with_command_list(base);
+        let help = help_answer(base(), everything, |_| None);
+        assert_eq!(help.title, HELP_TITLE);
         let value = &help.fields[0].value;
         for command in BotCommand::all() {
             assert!(value.contains(command.name()), "{value}");
         }
+    }
+
+    #[test]
+    fn help_mentions_commands_by_id_and_hides_what_the_reader_may_not_use() {
+        let student = HelpAudience {
+            may_post: false,
+            may_reload: false,
+        };
+        let help = help_answer(base(), student, |name| {
+            (name == "salary").then(|| serenity::all::CommandId::new(77))
+        });
+        let value = &help.fields[0].value;
+        assert!(value.contains("</salary:77>"), "{value}");
+        assert!(value.contains("`/outlook`"), "{value}");
+        assert!(!value.contains("reload"), "{value}");
+        assert!(!value.contains("Answer this question"), "{value}");
     }
 
     #[test]

@@ -1,12 +1,28 @@
 //! Free-text messages: deciding whether a message is addressed to the bot,
 //! and replying to it.
 //!
-//! The bot answers when mentioned, in DMs, and in listen channels. It ignores
+//! The bot answers when mentioned (in the text, or by a reply to one of its
+//! messages, which lists it among the mentions), in DMs, and in listen
+//! channels. It ignores
 //! its own messages, other bots, webhooks and system messages. Replies
 //! reference the asking message and carry allowed mentions that allow
 //! nothing. Off-topic or empty messages get the short "what I can answer"
 //! reply when the bot was addressed (mention or DM), and no reply at all in
 //! a listen channel where nobody addressed it.
+//!
+//! Threads and forum posts: a mention there is answered in the thread; a
+//! message in a thread whose parent is a listen channel counts as in the
+//! listen channel ([`super::threads`] finds the parent).
+//!
+//! Edits: a question edited within a minute of being posted (to add the
+//! mention, say) is handled like a new message; each question is answered
+//! once, however often it is edited.
+//!
+//! Flood limit: a public answer (a mention or a listen channel, not a DM,
+//! not small talk, not to a counselor) takes room in the asker's bucket for
+//! the channel ([`super::limits`]). When the bucket is empty the answer
+//! gives up its place in the channel's order (so other people's answers
+//! are not held up), waits for room, and is then sent: never dropped.
 //!
 //! Delivery: replies in a channel go out in the order the questions were
 //! asked ([`super::order`]), each request retried on transient failures
@@ -15,16 +31,17 @@
 //! question was deleted meanwhile (`fail_if_not_exists: false`: Discord
 //! then posts them as plain messages).
 
-use std::time::Instant;
-
 use serenity::all::{
-    ChannelId, Context, CreateMessage, Message, MessageReference, MessageType, Ready, UserId,
+    ChannelId, Context, CreateMessage, Message, MessageReference, MessageType, MessageUpdateEvent,
+    Ready, User, UserId,
 };
 
-use super::cooldown::{wait_seconds, Verdict};
-use super::delivery::{with_retries, RetryPolicy};
-use super::handler::{Handler, HandlerError, Policy};
+use std::sync::Arc;
+
+use super::delivery::deliver;
+use super::limits::Room;
 use super::render::{no_pings, plan_messages, to_embeds};
+use super::state::{HandlerError, Policy, State};
 use crate::answer::{Answer, Reply, ReplyKind};
 
 /// Why the bot considers a message addressed to it.
@@ -53,8 +70,14 @@ pub struct MessageFacts<'a> {
     pub is_direct: bool,
     /// Where it was sent.
     pub channel: ChannelId,
+    /// The channel a thread or forum post belongs to, once known (see
+    /// [`super::threads`]).
+    pub parent: Option<ChannelId>,
     /// The raw text.
     pub content: &'a str,
+    /// The users it mentions, the author of the message it replies to
+    /// included (when the reply pings them).
+    pub mentioned: &'a [User],
 }
 
 impl<'a> MessageFacts<'a> {
@@ -70,7 +93,9 @@ impl<'a> MessageFacts<'a> {
             ),
             is_direct: message.guild_id.is_none(),
             channel: message.channel_id,
+            parent: None,
             content: &message.content,
+            mentioned: &message.mentions,
         }
     }
 }
@@ -93,13 +118,30 @@ pub fn addressing(
     if message.is_direct {
         return policy.direct_messages.then_some(Addressing::Direct);
     }
-    if policy.mentions && mentions_user(message.content, bot_user) {
+    let mentioned = mentions_user(message.content, bot_user)
+        || message.mentioned.iter().any(|user| user.id == bot_user);
+    if policy.mentions && mentioned {
         return Some(Addressing::Mention);
     }
-    policy
-        .listen_channels
-        .contains(&message.channel)
-        .then_some(Addressing::ListenChannel)
+    let listens = policy.listen_channels.contains(&message.channel)
+        || message
+            .parent
+            .is_some_and(|parent| policy.listen_channels.contains(&parent));
+    listens.then_some(Addressing::ListenChannel)
+}
+
+/// Whether `message` might be in a thread or forum post under a listen
+/// channel, so that its channel's parent is worth looking up: a message
+/// typed by a person in a server channel that is not itself a listen
+/// channel, parent not known yet.
+pub fn may_be_in_listen_thread(message: &MessageFacts<'_>, policy: &Policy) -> bool {
+    !policy.listen_channels.is_empty()
+        && !message.is_direct
+        && !message.author_is_bot
+        && !message.from_webhook
+        && message.typed_by_user
+        && message.parent.is_none()
+        && !policy.listen_channels.contains(&message.channel)
 }
 
 /// True when `content` holds a user mention of `user`: `<@id>` or `<@!id>`.
@@ -124,22 +166,27 @@ pub fn answers_to_send(reply: Reply, addressing: Addressing) -> Option<Vec<Answe
     }
 }
 
-/// The one notice a cooled-down user gets for free text.
-pub fn cooldown_notice(seconds: u64) -> String {
-    format!("You're asking quickly: I'll answer again in {seconds} s.")
+/// Whether a reply to a message addressed as `addressing`, of `kind`, by a
+/// counselor or not, takes room in the asker's bucket: only public answers
+/// other than small talk, to people without a counselor role.
+pub fn is_limited(addressing: Addressing, kind: ReplyKind, counselor: bool) -> bool {
+    addressing != Addressing::Direct && kind != ReplyKind::SmallTalk && !counselor
 }
 
 /// Starts queueing replies in question order on the shard that sent
 /// `ready` (see [`super::order`]): every message the bot considers gets a
 /// place in its channel's line, in gateway order.
-pub fn order_replies(handler: &Handler, ctx: &Context, ready: &Ready) {
-    let policy = handler.policy().clone();
+pub fn order_replies(state: &State, ctx: &Context, ready: &Ready) {
+    let policy = state.policy().clone();
+    let parents = Arc::clone(state.thread_parents());
     let bot_user = ready.user.id;
     let shard = ready.shard.map_or(0, |shard| shard.id.0);
-    handler
+    state
         .reply_order()
         .install(&ctx.shard, shard, move |message| {
-            addressing(&MessageFacts::of(message), &policy, Some(bot_user)).is_some()
+            let mut facts = MessageFacts::of(message);
+            facts.parent = parents.known(message.channel_id).flatten();
+            addressing(&facts, &policy, Some(bot_user)).is_some()
         });
 }
 
@@ -151,20 +198,27 @@ pub fn reply_reference(message: &Message) -> MessageReference {
 
 /// Handles one gateway message.
 pub async fn handle_message(
-    handler: &Handler,
+    state: &State,
     ctx: &Context,
     message: &Message,
 ) -> Result<(), HandlerError> {
     // Take the message's place in its channel's line first; dropping `turn`
     // on any return lets the next reply in the channel go.
-    let turn = handler
-        .reply_order()
-        .check_in(message.channel_id, message.id);
-    let facts = MessageFacts::of(message);
-    let Some(addressing) = addressing(&facts, handler.policy(), handler.bot_user_id()) else {
+    let turn = state.reply_order().check_in(message.channel_id, message.id);
+    let mut facts = MessageFacts::of(message);
+    let policy = state.policy();
+    let mut addressed = addressing(&facts, policy, state.bot_user_id());
+    if addressed.is_none() && may_be_in_listen_thread(&facts, policy) {
+        facts.parent = state
+            .thread_parents()
+            .parent(&ctx.http, message.channel_id)
+            .await;
+        addressed = addressing(&facts, policy, state.bot_user_id());
+    }
+    let Some(addressing) = addressed else {
         return Ok(());
     };
-    let reply = handler.bot().reply(&message.content);
+    let reply = state.bot().reply(&message.content);
     tracing::debug!(
         message = %message.id,
         channel = %message.channel_id,
@@ -173,31 +227,76 @@ pub async fn handle_message(
         intents = ?reply.intents,
         "free-text message"
     );
+    let kind = reply.kind;
     let Some(answers) = answers_to_send(reply, addressing) else {
         return Ok(());
     };
-    match handler.check_cooldown(message.author.id, Instant::now()) {
-        Verdict::Allowed => {
-            turn.wait().await;
-            send_answers(ctx, message, &answers).await
-        }
-        Verdict::CoolingDown {
-            remaining,
-            first_refusal: true,
-        } => {
-            let notice = CreateMessage::new()
-                .content(cooldown_notice(wait_seconds(remaining)))
-                .reference_message(reply_reference(message))
-                .allowed_mentions(no_pings());
-            turn.wait().await;
-            let what = format!(
-                "cooldown notice to message {} in channel {}",
-                message.id, message.channel_id
-            );
-            send(ctx, message.channel_id, notice, what).await
-        }
-        Verdict::CoolingDown { .. } => Ok(()),
+    if !state.claim_answer(message.id) {
+        tracing::debug!(message = %message.id, "already answered");
+        return Ok(());
     }
+    let roles = message
+        .member
+        .as_ref()
+        .map_or(&[][..], |member| member.roles.as_slice());
+    if is_limited(addressing, kind, state.is_counselor(roles)) {
+        let limits = state.limits();
+        if !limits.free_text_room_now(message.author.id, message.channel_id) {
+            // Let the channel's later answers go while this one waits.
+            drop(turn);
+            tracing::info!(
+                message = %message.id,
+                channel = %message.channel_id,
+                user = %message.author.id,
+                "the asker's bucket is empty; the answer waits for room"
+            );
+            let room = limits
+                .free_text_room(message.author.id, message.channel_id)
+                .await;
+            if let Room::Waited(waited) = room {
+                tracing::info!(message = %message.id, ?waited, "answering after waiting for room");
+            }
+            return send_answers(ctx, message, &answers).await;
+        }
+    }
+    turn.wait().await;
+    send_answers(ctx, message, &answers).await
+}
+
+/// How long after a question was posted an edit that makes it addressed to
+/// the bot (a mention added) still gets it answered.
+pub const EDIT_WINDOW_SECONDS: i64 = 60;
+
+/// Whether an edit at `edited` of a message posted at `posted` (Unix
+/// seconds) is recent enough to answer.
+pub fn edit_is_recent(posted: i64, edited: i64) -> bool {
+    (0..=EDIT_WINDOW_SECONDS).contains(&(edited - posted))
+}
+
+/// Handles a message edit: a question edited within
+/// [`EDIT_WINDOW_SECONDS`] of being posted is handled like a new message,
+/// and answered once however often it is edited (an already answered
+/// question is not answered again). Partial updates (an embed unfurled)
+/// carry no author, text or edit time, and are ignored.
+pub async fn handle_edit(
+    state: &State,
+    ctx: &Context,
+    event: &MessageUpdateEvent,
+) -> Result<(), HandlerError> {
+    let (Some(_), Some(_), Some(posted), Some(edited)) = (
+        &event.author,
+        &event.content,
+        event.timestamp,
+        event.edited_timestamp,
+    ) else {
+        return Ok(());
+    };
+    if !edit_is_recent(posted.unix_timestamp(), edited.unix_timestamp()) {
+        return Ok(());
+    }
+    let mut message = Message::default();
+    event.apply_to_message(&mut message);
+    handle_message(state, ctx, &message).await
 }
 
 /// Sends `answers` as replies to `message`: the first message references it,
@@ -233,20 +332,16 @@ async fn send_answers(
     Ok(())
 }
 
-/// Posts `builder` in `channel`, retrying transient failures; `what` names
-/// it in the log and in the error.
+/// Posts `builder` in `channel` through the one delivery path; `what`
+/// names it in the log and in the error.
 async fn send(
     ctx: &Context,
     channel: ChannelId,
     builder: CreateMessage,
     what: String,
 ) -> Result<(), HandlerError> {
-    with_retries(RetryPolicy::default(), &what, || {
-        channel.send_message(&ctx.http, builder.clone())
-    })
-    .await
-    .map(|_| ())
-    .map_err(|source| HandlerError::Undelivered { what, source })
+    deliver(what, || channel.send_message(&ctx.http, builder.clone())).await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -278,7 +373,9 @@ mod tests {
             typed_by_user: true,
             is_direct: false,
             channel: ChannelId::new(7),
+            parent: None,
             content,
+            mentioned: &[],
         }
     }
 
@@ -299,6 +396,38 @@ mod tests {
             Some(Addressing::Mention)
         );
         assert_eq!(decide(&facts("what's the pay")), None);
+    }
+
+    #[test]
+    fn a_reply_that_pings_the_bot_addresses_it() {
+        let mut bot = User::default();
+        bot.id = UserId::new(BOT);
+        let mentioned = [bot];
+        let mut reply = facts("and the pay?");
+        reply.mentioned = &mentioned;
+        assert_eq!(decide(&reply), Some(Addressing::Mention));
+    }
+
+    #[test]
+    fn only_recent_edits_are_answered() {
+        assert!(edit_is_recent(1000, 1000));
+        assert!(edit_is_recent(1000, 1060));
+        assert!(!edit_is_recent(1000, 1061));
+        assert!(!edit_is_recent(1000, 999));
+    }
+
+    #[test]
+    fn a_thread_under_a_listen_channel_is_listened_to() {
+        let mut in_thread = facts("pay?");
+        in_thread.channel = ChannelId::new(60);
+        assert!(may_be_in_listen_thread(&in_thread, &policy()));
+        assert_eq!(decide(&in_thread), None, "parent not known yet");
+        in_thread.parent = Some(ChannelId::new(LISTEN));
+        assert!(!may_be_in_listen_thread(&in_thread, &policy()));
+        assert_eq!(decide(&in_thread), Some(Addressing::ListenChannel));
+        let mut other = facts("pay?");
+        other.parent = Some(ChannelId::new(61));
+        assert_eq!(decide(&other), None);
     }
 
     #[test]
@@ -360,6 +489,17 @@ mod tests {
             kind,
             answers: vec![answer],
         }
+    }
+
+    #[test]
+    fn only_public_answers_to_students_other_than_small_talk_are_limited() {
+        use Addressing::{Direct, ListenChannel, Mention};
+        assert!(is_limited(Mention, ReplyKind::Answered, false));
+        assert!(is_limited(ListenChannel, ReplyKind::Answered, false));
+        assert!(is_limited(Mention, ReplyKind::OutOfScope, false));
+        assert!(!is_limited(Direct, ReplyKind::Answered, false));
+        assert!(!is_limited(Mention, ReplyKind::SmallTalk, false));
+        assert!(!is_limited(Mention, ReplyKind::Answered, true));
     }
 
     #[test]

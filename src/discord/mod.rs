@@ -15,37 +15,44 @@
 //! - [`interactions`]: slash commands, the "Post in channel" button, the
 //!   "Answer this question" context menu.
 //! - [`render`]: answers as embeds within Discord's limits; allowed mentions.
-//! - [`cooldown`]: the per-user cooldown.
+//! - [`limits`]: flood limits on public posts (a bucket per person and
+//!   channel for free text, no repeat of a topic within a minute).
 //! - [`sharing`]: the counselor gate and what the button carries.
-//! - [`handler`]: shared state, event dispatch, the central error report.
-//! - [`reload`]: knowledge reloads on SIGHUP and `/reload`.
+//! - [`state`]: the state shared by every event, the central error report.
+//! - [`events`]: event dispatch to the areas above, command registration.
+//! - [`reload`]: the `/reload` command: who may run it, its report (the
+//!   reload itself is [`crate::reload`], beside the bot).
+//! - [`suggest`]: autocomplete suggestions for `/ask`.
+//! - [`threads`]: the parent channel of a thread or forum post.
 //! - [`startup`]: HTTP client, intents, shards, shutdown.
 //! - [`http_client`]: the reqwest client: extra root certificates, fixed
 //!   host addresses.
 //!
-//! The bot answers from a [`SharedBot`] inside [`reload::LiveKnowledge`]:
+//! The bot answers from the [`crate::reload::LiveKnowledge`] it is given:
 //! handlers clone the current `Arc<CareerBot>` out of it before any
 //! `.await`, so a reload swaps in new knowledge without stopping the bot,
 //! dropping a question or holding a lock across I/O.
 
 pub mod commands;
-pub mod cooldown;
 pub mod delivery;
-pub mod handler;
+pub mod events;
 pub mod http_client;
 pub mod interactions;
+pub mod limits;
 pub mod messages;
 pub mod order;
 pub mod reload;
 pub mod render;
 pub mod sharing;
 pub mod startup;
+pub mod state;
+pub mod suggest;
+pub mod threads;
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
-use crate::bot::CareerBot;
 use crate::config::Config;
-use reload::LiveKnowledge;
+use crate::reload::LiveKnowledge;
 
 /// Why the Discord bot stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -76,34 +83,6 @@ pub enum DiscordError {
     /// in `discord.extra_root_certificates`).
     #[error(transparent)]
     HttpClient(#[from] http_client::HttpClientError),
-}
-
-/// The bot the front end answers with, swappable while running.
-#[derive(Debug)]
-pub struct SharedBot {
-    current: RwLock<Arc<CareerBot>>,
-}
-
-impl SharedBot {
-    /// Shares `bot`.
-    pub fn new(bot: Arc<CareerBot>) -> SharedBot {
-        SharedBot {
-            current: RwLock::new(bot),
-        }
-    }
-
-    /// The bot to answer with now. Clone it out and drop nothing else: the
-    /// lock is held only for the clone.
-    pub fn current(&self) -> Arc<CareerBot> {
-        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    /// Swaps in `bot` (a knowledge reload) and returns the previous one.
-    /// Questions already being answered finish with the bot they started with.
-    pub fn replace(&self, bot: Arc<CareerBot>) -> Arc<CareerBot> {
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-        std::mem::replace(&mut *current, bot)
-    }
 }
 
 /// Runs the Discord bot, answering from `knowledge` and reloading it on

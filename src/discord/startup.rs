@@ -4,19 +4,23 @@
 use std::time::Duration;
 
 use serenity::all::{
-    ApplicationId, ClientBuilder, GatewayError, GatewayIntents, Http, HttpBuilder, Permissions,
+    ActivityData, ApplicationId, ClientBuilder, GatewayError, GatewayIntents, Http, HttpBuilder,
+    Permissions,
 };
 use serenity::Client;
 
-use super::handler::Handler;
-use super::reload::LiveKnowledge;
 use super::render::no_pings;
+use super::state::State;
 use super::DiscordError;
 use crate::config::{AnsweringConfig, Config, DiscordConfig, Sharding};
+use crate::reload::LiveKnowledge;
 
 /// How long shards get to close after a shutdown signal before the bot
 /// returns anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The status shown under the bot's name: how to ask it.
+pub const PRESENCE: &str = "/help \u{b7} ask me about health IT careers";
 
 /// The gateway intents the policy needs, and no more: guild messages for
 /// mentions and listen channels, direct messages for DMs, and the privileged
@@ -38,10 +42,12 @@ pub fn gateway_intents(answering: &AnsweringConfig) -> GatewayIntents {
 }
 
 /// The permissions the bot needs in a channel: see it, read the message it
-/// replies to, and answer with embeds.
+/// replies to, and answer with embeds, in channels and in their threads and
+/// forum posts (Send Messages does not cover threads).
 pub fn invite_permissions() -> Permissions {
     Permissions::VIEW_CHANNEL
         | Permissions::SEND_MESSAGES
+        | Permissions::SEND_MESSAGES_IN_THREADS
         | Permissions::EMBED_LINKS
         | Permissions::READ_MESSAGE_HISTORY
 }
@@ -81,9 +87,18 @@ pub async fn run_client(
     // knowledge instead of ending the process.
     #[cfg(unix)]
     let _reloader = AbortOnDrop(
-        super::reload::reload_on_hangup(knowledge.clone()).map_err(DiscordError::Signal)?,
+        crate::reload::reload_on_hangup(knowledge.clone()).map_err(DiscordError::Signal)?,
     );
-    let handler = Handler::new(knowledge, &config.answering, &config.discord.guild_ids);
+    let runs_shard_zero = match config.sharding {
+        Sharding::Auto => true,
+        Sharding::Range { first, .. } => first == 0,
+    };
+    let state = State::new(
+        knowledge,
+        &config.answering,
+        &config.discord.guild_ids,
+        runs_shard_zero,
+    );
     let http = build_http(&config.discord)?;
     tracing::info!(
         intents = ?intents,
@@ -92,7 +107,8 @@ pub async fn run_client(
         "starting the Discord client"
     );
     let mut client = ClientBuilder::new_with_http(http, intents)
-        .event_handler(handler)
+        .activity(ActivityData::custom(PRESENCE))
+        .event_handler(state)
         .await
         .map_err(|error| DiscordError::Client(Box::new(error)))?;
     let shard_manager = client.shard_manager.clone();
@@ -230,11 +246,11 @@ mod tests {
     }
 
     #[test]
-    fn invite_asks_for_exactly_four_permissions() {
-        assert_eq!(invite_permissions().bits(), 84992);
+    fn invite_asks_for_exactly_five_permissions() {
+        assert_eq!(invite_permissions().bits(), 274_877_991_936);
         assert_eq!(
             invite_url(ApplicationId::new(42)),
-            "https://discord.com/oauth2/authorize?client_id=42&scope=bot+applications.commands&permissions=84992"
+            "https://discord.com/oauth2/authorize?client_id=42&scope=bot+applications.commands&permissions=274877991936"
         );
     }
 

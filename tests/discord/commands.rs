@@ -140,21 +140,42 @@ async fn ask_with_mentions_in_the_question_pings_nobody() {
 async fn help_lists_the_commands_and_sources_name_the_year() {
     let test = TestBot::start().await;
     let world = test.world().clone();
+    // The ids come back with the registration.
+    test.bot
+        .wait_for_output("command ids known", crate::support::WAIT)
+        .await
+        .unwrap();
     let help = test.slash(&world.student, "help", &[]);
     let callback = test.callback(&help).await;
     assert_message_response(&callback);
     let text = callback.text();
+    assert!(
+        callback.embeds()[0]["title"]
+            .as_str()
+            .is_some_and(|title| title.starts_with("Help")),
+        "titled as help: {}",
+        callback.raw_body
+    );
+    // Clickable command mentions, with the ids Discord gave at registration.
+    let registered = test.server.commands(Some(&world.guild_id));
     for name in Intent::TOPICS
         .iter()
         .map(|t| t.name())
         .chain(["ask", "help", "sources"])
     {
+        let id = registered
+            .iter()
+            .find(|c| c["name"] == name)
+            .and_then(|c| c["id"].as_str())
+            .unwrap_or_else(|| panic!("/{name} is registered"));
         assert!(
-            text.contains(&format!("/{name}")),
-            "/help lists /{name}: {text}"
+            text.contains(&format!("</{name}:{id}>")),
+            "/help mentions /{name}: {text}"
         );
     }
     assert!(text.contains("Answer this question"), "{text}");
+    // A student may not reload: /help does not offer it to them.
+    assert!(!text.contains("reload"), "{text}");
 
     let sources = test.slash(&world.student, "sources", &[]);
     let callback = test.callback(&sources).await;
@@ -185,4 +206,46 @@ async fn commands_work_in_direct_messages() {
     let callback = test.callback(&invoked).await;
     assert_message_response(&callback);
     assert!(callback.text().contains("$37,110"));
+}
+
+/// What `/ask` suggests once the student typed `typed`.
+async fn suggested(test: &TestBot, typed: &str) -> Vec<String> {
+    let world = test.world().clone();
+    let typing = test
+        .server
+        .autocomplete(&world.student, &world.general, "ask", "question", typed)
+        .unwrap();
+    let callback = test.callback(&typing).await;
+    assert_eq!(callback.body["type"], 8, "{}", callback.raw_body);
+    callback.body["data"]["choices"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|choice| choice["value"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn ask_suggests_questions_as_the_student_types() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let nothing_yet = suggested(&test, "").await;
+    assert!(nothing_yet.len() >= 8, "{nothing_yet:?}");
+    let how_much = suggested(&test, "how much").await;
+    assert!(
+        how_much.iter().all(|q| q.starts_with("How much")) && !how_much.is_empty(),
+        "{how_much:?}"
+    );
+    // A misspelling matches no words; the engine still knows the topic.
+    let typo = suggested(&test, "salery").await;
+    assert!(
+        typo.iter()
+            .any(|q| q.contains("salary") || q.contains("pay")),
+        "{typo:?}"
+    );
+    // Each suggestion, once sent, is answered.
+    let asked = test.slash(&world.student, "ask", &[("question", json!(how_much[0]))]);
+    assert!(test.callback(&asked).await.text().contains("$37,110"));
+    test.assert_nothing_rejected();
 }

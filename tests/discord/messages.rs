@@ -235,3 +235,120 @@ async fn mentions_and_dms_can_be_switched_off() {
     assert!(replies_to(&test, &mention.id).is_empty());
     assert!(replies_to(&test, &dm.id).is_empty());
 }
+
+#[tokio::test]
+async fn a_reply_to_one_of_the_bots_answers_is_answered() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let first = test.ask(&world.student, "what's the salary?");
+    let answer = test.reply_to(&first).await;
+    let answer_id = answer.response["id"].as_str().unwrap().to_string();
+    // "Reply" in Discord, no @ typed: the bot is among the mentions.
+    let follow_up = test.server.post(
+        NewMessage::new(&world.student, &world.general, "and what degree do I need?")
+            .replying_to(&answer_id),
+    );
+    let follow_up = follow_up.unwrap();
+    assert!(
+        !follow_up.dispatched.data["content"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "Discord sends the text of a message that mentions the bot"
+    );
+    let reply = test.reply_to(&follow_up).await;
+    assert!(
+        reply.text().to_lowercase().contains("degree"),
+        "{}",
+        reply.text()
+    );
+    assert_pings_nobody(&reply);
+}
+
+/// `MESSAGE_UPDATE` for `message` edited to `content`, now.
+fn edited(test: &TestBot, message: &serde_json::Value, content: &str) -> serde_json::Value {
+    let world = test.world();
+    let mut edited = message.clone();
+    edited["content"] = serde_json::json!(content);
+    edited["edited_timestamp"] = serde_json::json!(crate::support::payloads::iso8601(
+        std::time::SystemTime::now()
+    ));
+    if content.contains(&world.bot.mention()) {
+        let mut bot = world.bot.json();
+        bot["member"] = serde_json::json!({"roles": [], "joined_at": world.joined_at, "deaf": false, "mute": false, "flags": 0});
+        edited["mentions"] = serde_json::json!([bot]);
+    }
+    edited
+}
+
+#[tokio::test]
+async fn a_question_edited_to_mention_the_bot_is_answered_once() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let question = test.say(&world.student, &world.general, "what's the salary?");
+    barrier(&test).await;
+    assert!(
+        replies_to(&test, &question.id).is_empty(),
+        "not addressed yet"
+    );
+    let with_mention = format!("{} what's the salary?", world.bot.mention());
+    test.server
+        .dispatch(
+            "MESSAGE_UPDATE",
+            edited(&test, &question.message, &with_mention),
+        )
+        .unwrap();
+    let reply = test.reply_to(&question).await;
+    assert_salary_reply(&reply);
+    // Edited again (a typo fixed): not answered twice.
+    let again = format!("{} what's the salary??", world.bot.mention());
+    test.server
+        .dispatch("MESSAGE_UPDATE", edited(&test, &question.message, &again))
+        .unwrap();
+    barrier(&test).await;
+    assert_eq!(replies_to(&test, &question.id).len(), 1);
+}
+
+#[tokio::test]
+async fn a_mention_in_a_thread_is_answered_in_the_thread() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let content = format!("{} what's the salary?", world.bot.mention());
+    let question = test.say(&world.student, &world.general_thread, &content);
+    let reply = test.reply_to(&question).await;
+    assert_eq!(reply.channel_id(), Some(world.general_thread.id.as_str()));
+    assert_salary_reply(&reply);
+    test.assert_nothing_rejected();
+}
+
+#[tokio::test]
+async fn a_question_in_a_forum_post_under_a_listen_channel_is_answered_there() {
+    let test = TestBot::configured(|config, world| {
+        config.listen_channels = vec![world.forum.id.clone()];
+    })
+    .await;
+    let world = test.world().clone();
+    let question = test.say(&world.student, &world.forum_post, "what's the salary?");
+    let reply = test.reply_to(&question).await;
+    assert_eq!(reply.channel_id(), Some(world.forum_post.id.as_str()));
+    assert_salary_reply(&reply);
+    // The parent is looked up once per channel.
+    let again = test.say(
+        &world.classmate,
+        &world.forum_post,
+        "what degree do I need?",
+    );
+    test.reply_to(&again).await;
+    let lookups = test
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.matches("GET", "/channels/*"))
+        .count();
+    assert_eq!(lookups, 1);
+    // A thread under a channel that is not a listen channel stays quiet.
+    let elsewhere = test.say(&world.student, &world.general_thread, "what's the salary?");
+    barrier(&test).await;
+    assert!(replies_to(&test, &elsewhere.id).is_empty());
+    test.assert_nothing_rejected();
+}

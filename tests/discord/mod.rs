@@ -9,7 +9,8 @@
 //! - `commands`: every slash command, visibility, `/ask`.
 //! - `sharing`: the "Post in channel" button, "Answer this question", the
 //!   counselor-role gate.
-//! - `cooldown`: the per-user cooldown.
+//! - `limits`: flood limits that lose no question (buckets, public
+//!   repeats with jump links, exemptions), retried interaction responses.
 //! - `gateway`: dropped sockets and RESUME replay, op 7, op 9, close codes
 //!   1000/4000/4006/4009, unacknowledged heartbeats, and a scripted run of
 //!   200 questions with a fault every 20.
@@ -17,14 +18,16 @@
 //!   and global 429s, a 300-question burst in order), the bot's retries of
 //!   429s without `Retry-After` and 5xx, replies to deleted questions.
 //! - `reload`: knowledge edits on a live bot (SIGHUP, `/reload`).
+//! - `service`: the systemd unit in `contrib/`.
 //! - `timing`: the reply-time measurement (reported, not asserted).
 
 mod commands;
-mod cooldown;
 mod gateway;
+mod limits;
 mod messages;
 mod ratelimits;
 mod reload;
+mod service;
 mod sharing;
 mod startup;
 mod timing;

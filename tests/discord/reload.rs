@@ -324,10 +324,24 @@ async fn with_counselor_roles_only_counselors_reload() {
         .as_array()
         .and_then(|commands| commands.iter().find(|c| c["name"] == "reload").cloned())
         .expect("/reload is registered");
-    assert!(
-        command["default_member_permissions"].is_null(),
-        "visible to members; the bot checks the role: {command}"
+    // Hidden from students: Discord shows a command with "0" only to
+    // administrators and to whom an admin grants it (the counselor role,
+    // under Server Settings → Integrations); the bot checks the role too.
+    assert_eq!(
+        command["default_member_permissions"], "0",
+        "hidden until granted: {command}"
     );
+    let menu: Value = registration
+        .body
+        .as_array()
+        .and_then(|commands| {
+            commands
+                .iter()
+                .find(|c| c["name"] == "Answer this question")
+                .cloned()
+        })
+        .expect("the context menu is registered");
+    assert_eq!(menu["default_member_permissions"], "0", "{menu}");
 
     edit_overview(dir.path(), "Edition 1.");
     // Manage Server is not enough: the role decides.

@@ -193,7 +193,45 @@ async fn answer_this_question_replies_publicly_to_the_selected_message() {
         text.contains(&world.counselor.user.id),
         "attributed: {text}"
     );
-    assert_pings_nobody(&reply);
+    // The student whose question it answers is notified (the reply pings
+    // its author), nobody else.
+    let pings = reply.pings();
+    assert!(pings.replied_user, "{}", reply.raw_body);
+    assert!(
+        pings.users.is_empty() && pings.roles.is_empty() && !pings.everyone,
+        "{pings:?}"
+    );
+    assert_eq!(
+        reply.message_body()["message_reference"]["fail_if_not_exists"],
+        false,
+        "a deleted question still gets its answer: {}",
+        reply.raw_body
+    );
+    // The counselor is told where it went.
+    let outcome = test
+        .server
+        .wait_for_request_from(
+            0,
+            "the edit of the deferred response",
+            |r| {
+                r.matches("PATCH", "/webhooks/*/*/messages/@original")
+                    && r.route().contains(&menu.token)
+            },
+            crate::support::WAIT,
+        )
+        .await
+        .unwrap();
+    let link = format!(
+        "https://discord.com/channels/{}/{}/{}",
+        world.guild_id,
+        world.general.id,
+        reply.response["id"].as_str().unwrap()
+    );
+    assert!(
+        outcome.text().contains(&format!("Posted: {link}")),
+        "{}",
+        outcome.raw_body
+    );
     test.assert_nothing_rejected();
 }
 
@@ -230,9 +268,24 @@ async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
         callback.text()
     );
 
-    // The student's button click is refused privately.
-    let (answer, custom_id) = private_salary(&test, &world.student).await;
-    let (_, refused) = click(&test, &world.student, &answer, &custom_id).await;
+    // The student's private answer has no button, and a click from a
+    // client that shows one anyway is refused privately.
+    let answer = test.slash(&world.student, "salary", &[]);
+    let private = test.callback(&answer).await;
+    assert!(private.is_ephemeral());
+    assert!(private.buttons().is_empty(), "{}", private.raw_body);
+    let original = test.server.original_response(&answer).unwrap();
+    let forged = test
+        .server
+        .invoke(
+            &world.student,
+            &world.general,
+            interaction_type::MESSAGE_COMPONENT,
+            payloads::button_data("post:salary"),
+            Some(original),
+        )
+        .unwrap();
+    let refused = test.callback(&forged).await;
     assert!(refused.is_ephemeral(), "{}", refused.raw_body);
     assert!(
         !refused.text().contains("$37,110"),

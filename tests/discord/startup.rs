@@ -298,3 +298,75 @@ async fn the_token_never_appears_in_the_output_even_at_trace_level() {
     assert!(!output.contains(secret), "the token leaked into the output");
     assert!(!output.contains(TOKEN));
 }
+
+#[tokio::test]
+async fn the_presence_tells_people_how_to_ask() {
+    let test = TestBot::start().await;
+    let identify = test.server.wait_for_identify(0).await.unwrap();
+    let activity = &identify["presence"]["activities"][0];
+    assert_eq!(activity["type"], 4, "a custom status: {identify}");
+    let state = activity["state"].as_str().unwrap_or_default();
+    assert!(state.contains("/help"), "{state}");
+}
+
+#[tokio::test]
+async fn only_the_process_that_runs_shard_0_registers_commands() {
+    let server = DiscordServer::start_with(ServerConfig {
+        accepted_token: Some(TOKEN.to_string()),
+        ..ServerConfig::default()
+    })
+    .await;
+    let range = |first: u32| {
+        let mut config = BotConfig::for_server(&server);
+        config.sharding_mode = "range".to_string();
+        config.shard_range = Some((first, first, 2));
+        config
+    };
+    let is_put = |r: &crate::support::server::rest::Request| {
+        r.matches("PUT", "/applications/*/guilds/*/commands")
+    };
+    // Shard 1 of 2 alone: it connects and reads the commands' ids, and
+    // registers nothing.
+    let second = BotProcess::spawn(&range(1));
+    server.wait_for_ready(0).await.unwrap();
+    server
+        .wait_for_request(
+            |r| r.matches("GET", "/applications/*/guilds/*/commands"),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert!(!server.requests().iter().any(is_put), "no registration");
+    // Shard 0's process registers, once.
+    let first = BotProcess::spawn(&range(0));
+    server.wait_for_request(is_put, WAIT).await.unwrap();
+    assert_eq!(server.requests().iter().filter(|r| is_put(r)).count(), 1);
+    let identified: Vec<Value> = server
+        .gateway_records()
+        .iter()
+        .filter(|r| r.is_client_op(2))
+        .map(|r| r.payload()["d"]["shard"].clone())
+        .collect();
+    assert!(
+        identified.contains(&serde_json::json!([1, 2])),
+        "{identified:?}"
+    );
+    assert!(
+        identified.contains(&serde_json::json!([0, 2])),
+        "{identified:?}"
+    );
+    drop((first, second));
+}
+
+#[tokio::test]
+async fn the_logged_invite_asks_to_send_messages_in_threads() {
+    let test = TestBot::start().await;
+    test.bot
+        .wait_for_output("connected to Discord", WAIT)
+        .await
+        .unwrap();
+    let output = test.bot.output_text();
+    // View Channels, Send Messages, Embed Links, Read Message History,
+    // Send Messages in Threads (1 << 38).
+    assert!(output.contains("permissions=274877991936"), "{output}");
+}

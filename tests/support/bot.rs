@@ -49,8 +49,12 @@ pub struct BotConfig {
     pub default_visibility: String,
     /// `answering.counselor_role_ids`.
     pub counselor_role_ids: Vec<String>,
-    /// `answering.cooldown_seconds`.
-    pub cooldown_seconds: u64,
+    /// `answering.burst` (`None`: the key is left out, the default applies).
+    pub burst: Option<u32>,
+    /// `answering.burst_seconds` (`None`: the default).
+    pub burst_seconds: Option<f64>,
+    /// `answering.repeat_seconds` (`None`: the default).
+    pub repeat_seconds: Option<f64>,
     /// `sharding.mode`.
     pub sharding_mode: String,
     /// `sharding.first`, `last`, `total` (for `mode = "range"`).
@@ -68,8 +72,9 @@ pub struct BotConfig {
 impl BotConfig {
     /// The configuration that points the bot at `server`, with the test
     /// token, slash commands registered in the test guild, and the
-    /// documented defaults otherwise (cooldown off, so tests can ask
-    /// several questions as one person). A server in TLS mode is reached
+    /// documented defaults otherwise, except that the flood limits are off
+    /// (`burst = 0`, `repeat_seconds = 0`) so tests can ask several
+    /// questions as one person; [`BotConfig::default_limits`] puts them back. A server in TLS mode is reached
     /// as in production — no proxy, serenity's rate limiter on — with
     /// `discord.com` resolved to its HTTPS port and its test authority
     /// trusted; otherwise through `proxy_url`.
@@ -95,7 +100,9 @@ impl BotConfig {
             listen_channels: Vec::new(),
             default_visibility: "private".to_string(),
             counselor_role_ids: Vec::new(),
-            cooldown_seconds: 0,
+            burst: Some(0),
+            burst_seconds: None,
+            repeat_seconds: Some(0.0),
             sharding_mode: "auto".to_string(),
             shard_range: None,
             log_filter: "info".to_string(),
@@ -103,6 +110,13 @@ impl BotConfig {
             extra: String::new(),
             knowledge_dir: None,
         }
+    }
+
+    /// Leaves the flood limits at their documented defaults.
+    pub fn default_limits(&mut self) {
+        self.burst = None;
+        self.burst_seconds = None;
+        self.repeat_seconds = None;
     }
 
     /// The TOML text of the file.
@@ -135,14 +149,22 @@ impl BotConfig {
         toml += &format!("resolve = {{ {} }}\n", resolve.join(", "));
         toml += &format!(
             "\n[answering]\nmentions = {}\ndirect_messages = {}\nlisten_channels = {}\n\
-             default_visibility = {}\ncounselor_role_ids = {}\ncooldown_seconds = {}\n",
+             default_visibility = {}\ncounselor_role_ids = {}\n",
             self.mentions,
             self.direct_messages,
             ids(&self.listen_channels),
             string(&self.default_visibility),
             ids(&self.counselor_role_ids),
-            self.cooldown_seconds,
         );
+        if let Some(burst) = self.burst {
+            toml += &format!("burst = {burst}\n");
+        }
+        if let Some(seconds) = self.burst_seconds {
+            toml += &format!("burst_seconds = {seconds:?}\n");
+        }
+        if let Some(seconds) = self.repeat_seconds {
+            toml += &format!("repeat_seconds = {seconds:?}\n");
+        }
         toml += &format!("\n[sharding]\nmode = {}\n", string(&self.sharding_mode));
         if let Some((first, last, total)) = self.shard_range {
             toml += &format!("first = {first}\nlast = {last}\ntotal = {total}\n");

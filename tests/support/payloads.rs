@@ -212,6 +212,10 @@ pub enum ChannelKind {
     GuildText,
     /// `DM` (1).
     Dm,
+    /// `PUBLIC_THREAD` (11): a thread, or a post in a forum.
+    PublicThread,
+    /// `GUILD_FORUM` (15): a channel of posts, each a thread.
+    GuildForum,
 }
 
 impl ChannelKind {
@@ -220,6 +224,8 @@ impl ChannelKind {
         match self {
             ChannelKind::GuildText => 0,
             ChannelKind::Dm => 1,
+            ChannelKind::PublicThread => 11,
+            ChannelKind::GuildForum => 15,
         }
     }
 }
@@ -235,6 +241,8 @@ pub struct Channel {
     pub guild_id: Option<String>,
     /// Name (guild channels only).
     pub name: Option<String>,
+    /// The channel a thread or forum post belongs to.
+    pub parent_id: Option<String>,
 }
 
 impl Channel {
@@ -251,7 +259,7 @@ impl Channel {
         if let Some(guild_id) = &self.guild_id {
             channel["guild_id"] = json!(guild_id);
             channel["position"] = json!(0);
-            channel["parent_id"] = json!(null);
+            channel["parent_id"] = json!(self.parent_id);
             channel["nsfw"] = json!(false);
             channel["topic"] = json!(null);
             channel["rate_limit_per_user"] = json!(0);
@@ -298,6 +306,23 @@ pub struct World {
     /// Extra guild text channels, `#room-1`, `#room-2`... (none unless
     /// asked for: [`World::with_rooms`]).
     pub rooms: Vec<Channel>,
+    /// A thread in `#general`.
+    pub general_thread: Channel,
+    /// `#questions`, a forum channel.
+    pub forum: Channel,
+    /// A post (a thread) in `#questions`.
+    pub forum_post: Channel,
+}
+
+/// A channel filled in later in [`World::with_rooms`].
+fn placeholder() -> Channel {
+    Channel {
+        id: String::new(),
+        kind: ChannelKind::GuildText,
+        guild_id: None,
+        name: None,
+        parent_id: None,
+    }
 }
 
 impl World {
@@ -330,6 +355,7 @@ impl World {
             kind: ChannelKind::GuildText,
             guild_id: Some(guild_id.clone()),
             name: Some(name.to_string()),
+            parent_id: None,
         };
         World {
             application_id: bot_id.clone(),
@@ -363,14 +389,47 @@ impl World {
                 kind: ChannelKind::Dm,
                 guild_id: None,
                 name: None,
+                parent_id: None,
             },
             counselor_role,
             guild_id,
             guild_name: "Career Center".to_string(),
             joined_at: iso8601(UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)),
             rooms: Vec::new(),
+            general_thread: placeholder(),
+            forum: placeholder(),
+            forum_post: placeholder(),
         }
         .with_room_channels(ids, rooms)
+        .with_threads(ids)
+    }
+
+    /// The thread and the forum with its post, with ids after everything
+    /// else's.
+    fn with_threads(mut self, ids: &Snowflakes) -> World {
+        let guild = Some(self.guild_id.clone());
+        self.general_thread = Channel {
+            id: ids.next(),
+            kind: ChannelKind::PublicThread,
+            guild_id: guild.clone(),
+            name: Some("salary talk".to_string()),
+            parent_id: Some(self.general.id.clone()),
+        };
+        self.forum = Channel {
+            id: ids.next(),
+            kind: ChannelKind::GuildForum,
+            guild_id: guild.clone(),
+            name: Some("questions".to_string()),
+            parent_id: None,
+        };
+        self.forum_post = Channel {
+            id: ids.next(),
+            kind: ChannelKind::PublicThread,
+            guild_id: guild,
+            name: Some("how do I start?".to_string()),
+            parent_id: Some(self.forum.id.clone()),
+        };
+        self
     }
 
     fn with_room_channels(mut self, ids: &Snowflakes, rooms: usize) -> World {
@@ -380,6 +439,7 @@ impl World {
                 kind: ChannelKind::GuildText,
                 guild_id: Some(self.guild_id.clone()),
                 name: Some(format!("room-{n}")),
+                parent_id: None,
             })
             .collect();
         self
@@ -390,6 +450,7 @@ impl World {
     pub fn channels(&self) -> Vec<&Channel> {
         let mut channels = vec![&self.general, &self.study_group, &self.student_dm];
         channels.extend(&self.rooms);
+        channels.extend([&self.general_thread, &self.forum, &self.forum_post]);
         channels
     }
 
@@ -522,9 +583,17 @@ pub fn message_json(
 ) -> Value {
     let mentions = parse_mentions(&message.content);
     let in_guild = message.channel.guild_id.is_some();
+    // A reply mentions the replied-to author (Discord's clients ping by
+    // default), whether or not the text names them.
+    let replied_author = referenced
+        .filter(|_| message.reply_to.is_some())
+        .and_then(|referenced| referenced["author"]["id"].as_str())
+        .filter(|id| !mentions.users.iter().any(|user| user == id))
+        .map(str::to_string);
     let mention_users: Vec<Value> = mentions
         .users
         .iter()
+        .chain(replied_author.iter())
         .filter_map(|id| world.person(id))
         .map(|person| {
             let mut user = person.user.json();
@@ -621,6 +690,8 @@ pub mod interaction_type {
     pub const APPLICATION_COMMAND: u8 = 2;
     /// `MESSAGE_COMPONENT`.
     pub const MESSAGE_COMPONENT: u8 = 3;
+    /// `APPLICATION_COMMAND_AUTOCOMPLETE`.
+    pub const AUTOCOMPLETE: u8 = 4;
 }
 
 /// Application command types.

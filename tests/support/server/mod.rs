@@ -861,6 +861,40 @@ impl DiscordServer {
         )
     }
 
+    /// `invoker` types `typed` into string option `option` of `/name` in
+    /// `channel`: Discord sends an autocomplete interaction with that option
+    /// focused (the bot answers with response type 8).
+    pub fn autocomplete(
+        &self,
+        invoker: &Person,
+        channel: &Channel,
+        name: &str,
+        option: &str,
+        typed: &str,
+    ) -> Result<Invoked, String> {
+        let command = self
+            .find_command(channel, payloads::command_type::CHAT_INPUT, name)
+            .ok_or_else(|| format!("no slash command /{name} is registered for this channel"))?;
+        let spec = command["options"]
+            .as_array()
+            .and_then(|options| options.iter().find(|o| o["name"] == option).cloned())
+            .ok_or_else(|| format!("/{name} has no option `{option}`"))?;
+        if spec["autocomplete"] != true {
+            return Err(format!("/{name} {option} has no autocomplete"));
+        }
+        let kind = spec["type"].as_u64().unwrap_or_default() as u8;
+        let mut data =
+            payloads::chat_input_data(&command, &[(option.to_string(), kind, json!(typed))]);
+        data["options"][0]["focused"] = json!(true);
+        self.invoke(
+            invoker,
+            channel,
+            payloads::interaction_type::AUTOCOMPLETE,
+            data,
+            None,
+        )
+    }
+
     /// Runs the message context-menu command `name` on message `target_id`
     /// as `invoker`.
     pub fn message_command(

@@ -515,6 +515,10 @@ fn route_request(shared: &Shared, method: &str, segments: &[&str], body: &Value)
             Some(_) => Answer::no_content(),
             None => unknown(10003, "Channel"),
         },
+        ("GET", ["channels", channel]) => match channel_by_id(shared, channel) {
+            Some(found) => Answer::json(200, found.partial_json(0)),
+            None => unknown(10003, "Channel"),
+        },
         ("POST", ["channels", channel, "messages"]) => create_message(shared, channel, body),
         (_, ["channels", channel, "messages", message]) => {
             channel_message(shared, method, channel, message, body)
@@ -946,8 +950,17 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
             placeholder["flags"] = json!(data["flags"].as_u64().unwrap_or(0) | 128);
             Some(placeholder)
         }
-        6 if is_component => None,
+        6 if is_component => {
+            // A component's "original response" is the message it is on.
+            if let Some(stored) = state.interactions.get_mut(id) {
+                stored.original.clone_from(&interaction.message);
+            }
+            None
+        }
         7 if is_component => {
+            if let Some(stored) = state.interactions.get_mut(id) {
+                stored.original.clone_from(&interaction.message);
+            }
             if let Err(rejection) = validate::message_body(data, Target::Interaction, true) {
                 return rejection.into();
             }
@@ -956,6 +969,12 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
                     edit(shared, &mut message, data);
                     state.messages.insert(on, message);
                 }
+            }
+            None
+        }
+        8 if interaction.kind == payloads::interaction_type::AUTOCOMPLETE => {
+            if let Err(rejection) = validate::choices(&data["choices"]) {
+                return rejection.into();
             }
             None
         }

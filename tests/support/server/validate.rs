@@ -63,6 +63,52 @@ pub fn form_error(errors: &[FieldError]) -> Rejection {
     }
 }
 
+/// The `choices` of an autocomplete response (type 8), by Discord's
+/// limits: at most 25, each with a name of 1 to 100 characters and a
+/// string value of at most 100.
+pub fn choices(choices: &Value) -> Result<(), Rejection> {
+    let Some(list) = choices.as_array() else {
+        return Err(form_error(&[(
+            "data.choices".into(),
+            "BASE_TYPE_REQUIRED",
+            "This field is required".into(),
+        )]));
+    };
+    let mut errors: Vec<FieldError> = Vec::new();
+    if list.len() > 25 {
+        errors.push((
+            "data.choices".into(),
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be 25 or fewer in length.".into(),
+        ));
+    }
+    for (index, choice) in list.iter().enumerate() {
+        let name = choice["name"]
+            .as_str()
+            .map_or(0, |name| name.chars().count());
+        if !(1..=100).contains(&name) {
+            errors.push((
+                format!("data.choices.{index}.name"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.".into(),
+            ));
+        }
+        match choice["value"].as_str() {
+            Some(value) if value.chars().count() <= 100 => {}
+            _ => errors.push((
+                format!("data.choices.{index}.value"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be a string of 100 or fewer in length.".into(),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(form_error(&errors))
+    }
+}
+
 /// Where a message body is sent: flags allowed differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {

@@ -1,28 +1,26 @@
-//! The gateway event handler: the state shared by every event, and the one
-//! place where failures are reported.
+//! The state shared by every event, and the one place where failures are
+//! reported. The areas that handle events (`messages`, `interactions`)
+//! read it; [`super::events`] dispatches events to them. This module
+//! imports none of them.
 //!
 //! Events run concurrently (serenity spawns a task per event). Shared state
 //! is either atomic or behind a `std::sync` lock taken only in synchronous
 //! code, never across an `.await`.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use serenity::all::{
-    ChannelId, Command, Context, EventHandler, GuildId, Http, Interaction, Message, MessageId,
-    Ready, ResumedEvent, RoleId, UserId,
-};
+use serenity::all::{ChannelId, Command, CommandId, GuildId, Http, MessageId, RoleId, UserId};
 
 use super::commands::BotCommand;
-use super::cooldown::{Cooldown, Verdict};
-use super::delivery::SendError;
+use super::delivery::Undelivered;
+use super::limits::Limits;
 use super::order::ReplyOrder;
-use super::reload::LiveKnowledge;
-use super::{interactions, messages, startup};
+use super::threads::ThreadParents;
 use crate::bot::CareerBot;
 use crate::config::{AnsweringConfig, Visibility};
+use crate::reload::LiveKnowledge;
 
 /// A failure while handling one event.
 #[derive(Debug, thiserror::Error)]
@@ -30,16 +28,10 @@ pub enum HandlerError {
     /// A request to Discord failed.
     #[error("Discord request failed: {0}")]
     Discord(#[source] Box<serenity::Error>),
-    /// A reply was not delivered: Discord refused it, or every retry
-    /// failed. `what` says which reply, to which message, in which channel.
-    #[error("{what} was not delivered: {source}")]
-    Undelivered {
-        /// The reply, e.g. "answer part 1 of 2 to message 5 in channel 7".
-        what: String,
-        /// Why.
-        #[source]
-        source: SendError,
-    },
+    /// A request was not delivered: Discord refused it, or every retry
+    /// failed. It says which request, to which message, in which channel.
+    #[error(transparent)]
+    Undelivered(#[from] Undelivered),
 }
 
 impl From<serenity::Error> for HandlerError {
@@ -86,21 +78,23 @@ pub(crate) fn nonzero(ids: &[u64]) -> impl Iterator<Item = u64> + '_ {
     ids.iter().copied().filter(|&id| id != 0)
 }
 
-/// How many posted private answers [`PostedOnce`] remembers. A private
-/// answer's button is removed when it posts; this only stops clicks that
-/// race that removal or come from stale or forged clients, so the most
-/// recent few thousand are plenty (about 100 kB).
+/// How many message ids a [`OnceIds`] remembers. A private answer's
+/// button is removed when it posts, and an edited question is answered
+/// only within a minute of being posted; this only stops clicks that race
+/// the removal (or come from stale or forged clients) and edits that race
+/// the answer, so the most recent few thousand are plenty (about 100 kB).
 pub const POSTED_MEMORY: usize = 8192;
 
-/// The private answers whose "Post in channel" button already posted, the
-/// most recent [`POSTED_MEMORY`] of them.
+/// Message ids claimed once, the most recent [`POSTED_MEMORY`] of them:
+/// the private answers whose "Post in channel" button already posted, or
+/// the questions already answered.
 #[derive(Debug, Default)]
-pub struct PostedOnce {
+pub struct OnceIds {
     ids: HashSet<MessageId>,
     order: VecDeque<MessageId>,
 }
 
-impl PostedOnce {
+impl OnceIds {
     /// Records `id`; false if it was already recorded.
     pub fn claim(&mut self, id: MessageId) -> bool {
         if !self.ids.insert(id) {
@@ -123,46 +117,77 @@ impl PostedOnce {
     }
 }
 
-/// The serenity event handler.
-pub struct Handler {
+/// Everything the event handlers share; serenity's event handler (see
+/// [`super::events`]).
+pub struct State {
     knowledge: Arc<LiveKnowledge>,
     policy: Policy,
     guild_ids: Vec<GuildId>,
-    cooldown: Mutex<Cooldown>,
+    /// The flood limits on public posts.
+    limits: Limits,
     /// Private answers already posted by their button.
-    posted: Mutex<PostedOnce>,
+    posted: Mutex<OnceIds>,
+    /// Free-text questions already answered (an edit may bring one back).
+    answered: Mutex<OnceIds>,
     /// The bot's own user id from READY; 0 until then.
     bot_user_id: AtomicU64,
-    /// Set once commands are registered, so a re-identify (a new READY)
-    /// registers nothing again.
+    /// This process runs shard 0, so it registers the commands.
+    runs_shard_zero: bool,
+    /// Set once commands are registered (or their ids read), so a
+    /// re-identify (a new READY) registers nothing again.
     commands_registered: AtomicBool,
+    /// The ids Discord gave the commands, by name, for `/help`'s command
+    /// mentions (`</salary:id>`).
+    command_ids: RwLock<HashMap<String, CommandId>>,
     /// Free-text replies in question order, per channel.
     reply_order: Arc<ReplyOrder>,
+    /// The parents of threads, for listen channels.
+    thread_parents: Arc<ThreadParents>,
 }
 
-impl Handler {
+impl State {
     /// A handler answering from `knowledge` under `answering`, registering
-    /// slash commands in `guild_ids` (globally when empty).
+    /// slash commands in `guild_ids` (globally when empty) if it
+    /// `runs_shard_zero`.
     pub fn new(
         knowledge: Arc<LiveKnowledge>,
         answering: &AnsweringConfig,
         guild_ids: &[u64],
-    ) -> Handler {
-        Handler {
+        runs_shard_zero: bool,
+    ) -> State {
+        State {
             knowledge,
             policy: Policy::from_config(answering),
             guild_ids: nonzero(guild_ids).map(GuildId::new).collect(),
-            cooldown: Mutex::new(Cooldown::new(answering.cooldown)),
-            posted: Mutex::new(PostedOnce::default()),
+            limits: Limits::new(
+                answering.burst,
+                answering.burst_period,
+                answering.repeat_window,
+            ),
+            posted: Mutex::new(OnceIds::default()),
+            answered: Mutex::new(OnceIds::default()),
             bot_user_id: AtomicU64::new(0),
+            runs_shard_zero,
             commands_registered: AtomicBool::new(false),
+            command_ids: RwLock::new(HashMap::new()),
             reply_order: Arc::new(ReplyOrder::default()),
+            thread_parents: Arc::new(ThreadParents::default()),
         }
+    }
+
+    /// Records the bot's user id (from READY).
+    pub(super) fn set_bot_user_id(&self, user: UserId) {
+        self.bot_user_id.store(user.get(), Ordering::Release);
     }
 
     /// The per-channel order of free-text replies.
     pub fn reply_order(&self) -> &Arc<ReplyOrder> {
         &self.reply_order
+    }
+
+    /// The parents of threads seen so far.
+    pub fn thread_parents(&self) -> &Arc<ThreadParents> {
+        &self.thread_parents
     }
 
     /// The bot to answer with now (a clone of the current `Arc`).
@@ -188,10 +213,19 @@ impl Handler {
         }
     }
 
-    /// The cooldown verdict for `user` at `now`, recording an answer when allowed.
-    pub fn check_cooldown(&self, user: UserId, now: Instant) -> Verdict {
-        let mut cooldown = self.cooldown.lock().unwrap_or_else(PoisonError::into_inner);
-        cooldown.check(user.get(), now)
+    /// The flood limits on public posts.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Whether a member with `roles` is a counselor: counselor roles are
+    /// configured and the member has one. Counselors are exempt from the
+    /// flood limits.
+    pub fn is_counselor(&self, roles: &[RoleId]) -> bool {
+        self.policy
+            .counselor_roles
+            .iter()
+            .any(|role| roles.contains(role))
     }
 
     /// Claims the post of private answer `message`: true the first time,
@@ -201,22 +235,69 @@ impl Handler {
         posted.claim(message)
     }
 
+    /// Claims the answer to free-text question `message`: true the first
+    /// time, false once it was answered (or is being answered).
+    pub fn claim_answer(&self, message: MessageId) -> bool {
+        let mut answered = self.answered.lock().unwrap_or_else(PoisonError::into_inner);
+        answered.claim(message)
+    }
+
     /// Gives back a claim whose post did not happen.
     pub fn release_post(&self, message: MessageId) {
         let mut posted = self.posted.lock().unwrap_or_else(PoisonError::into_inner);
         posted.release(message);
     }
 
-    /// Registers every command, once per process.
-    async fn register_commands_once(&self, http: &Http) {
+    /// The id Discord gave command `name`, once known.
+    pub fn command_id(&self, name: &str) -> Option<CommandId> {
+        self.command_ids
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .copied()
+    }
+
+    fn remember_command_ids(&self, commands: &[Command]) {
+        let mut ids = self
+            .command_ids
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        for command in commands {
+            ids.insert(command.name.clone(), command.id);
+        }
+    }
+
+    /// Registers every command once per process, on shard 0's READY, and
+    /// only in the process that runs shard 0, so several processes sharing
+    /// a bot register once; the others read the command ids (for `/help`)
+    /// on their first READY instead.
+    pub(super) async fn register_commands_once(&self, http: &Http, shard: u32) {
+        if self.runs_shard_zero && shard != 0 {
+            return;
+        }
         if self.commands_registered.swap(true, Ordering::AcqRel) {
             return;
         }
         let counselors = !self.policy.counselor_roles.is_empty();
-        if let Err(error) = register_commands(http, &self.guild_ids, counselors).await {
-            // Let the next READY try again.
-            self.commands_registered.store(false, Ordering::Release);
-            report("registering slash commands", &HandlerError::from(error));
+        let outcome = if self.runs_shard_zero {
+            register_commands(http, &self.guild_ids, counselors).await
+        } else {
+            tracing::info!(
+                shard,
+                "not registering commands: the process that runs shard 0 does"
+            );
+            read_commands(http, &self.guild_ids).await
+        };
+        match outcome {
+            Ok(commands) => {
+                self.remember_command_ids(&commands);
+                tracing::info!(commands = commands.len(), "command ids known for /help");
+            }
+            Err(error) => {
+                // Let the next READY try again.
+                self.commands_registered.store(false, Ordering::Release);
+                report("registering slash commands", &HandlerError::from(error));
+            }
         }
     }
 }
@@ -225,62 +306,42 @@ impl Handler {
 /// of `guild_ids` (PUT /applications/{app}/guilds/{guild}/commands), or
 /// globally (PUT /applications/{app}/commands) when there are none.
 /// `counselors`: counselor roles are configured (see
-/// [`BotCommand::default_member_permissions`]).
+/// [`BotCommand::default_member_permissions`]). Returns the commands as
+/// Discord stored them (the first guild's, when several).
 async fn register_commands(
     http: &Http,
     guild_ids: &[GuildId],
     counselors: bool,
-) -> Result<(), serenity::Error> {
+) -> Result<Vec<Command>, serenity::Error> {
     let commands = BotCommand::registration_payloads(counselors);
     if guild_ids.is_empty() {
-        Command::set_global_commands(http, commands).await?;
+        let registered = Command::set_global_commands(http, commands).await?;
         tracing::info!("slash commands registered globally (may take up to an hour to appear)");
-        return Ok(());
+        return Ok(registered);
     }
+    let mut first = None;
     for guild in guild_ids {
-        guild.set_commands(http, commands.clone()).await?;
+        let registered = guild.set_commands(http, commands.clone()).await?;
         tracing::info!(guild = %guild, "slash commands registered");
+        first.get_or_insert(registered);
     }
-    Ok(())
+    Ok(first.unwrap_or_default())
+}
+
+/// The commands as registered (by the process that runs shard 0).
+async fn read_commands(
+    http: &Http,
+    guild_ids: &[GuildId],
+) -> Result<Vec<Command>, serenity::Error> {
+    match guild_ids.first() {
+        Some(guild) => guild.get_commands(http).await,
+        None => Command::get_global_commands(http).await,
+    }
 }
 
 /// The one place handler failures are reported.
 pub fn report(action: &str, error: &HandlerError) {
     tracing::error!(action, %error, "failed");
-}
-
-#[serenity::async_trait]
-impl EventHandler for Handler {
-    async fn ready(&self, ctx: Context, ready: Ready) {
-        self.bot_user_id
-            .store(ready.user.id.get(), Ordering::Release);
-        ctx.http.set_application_id(ready.application.id);
-        messages::order_replies(self, &ctx, &ready);
-        tracing::info!(
-            user = %ready.user.name,
-            shard = ?ready.shard.map(|shard| shard.id.0),
-            guilds = ready.guilds.len(),
-            invite = %startup::invite_url(ready.application.id),
-            "connected to Discord"
-        );
-        self.register_commands_once(&ctx.http).await;
-    }
-
-    async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
-        tracing::info!("gateway session resumed");
-    }
-
-    async fn message(&self, ctx: Context, message: Message) {
-        if let Err(error) = messages::handle_message(self, &ctx, &message).await {
-            report("answering a message", &error);
-        }
-    }
-
-    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        if let Err(error) = interactions::handle_interaction(self, &ctx, &interaction).await {
-            report("answering an interaction", &error);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -289,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_private_answer_posts_once_and_memory_is_bounded() {
-        let mut posted = PostedOnce::default();
+        let mut posted = OnceIds::default();
         let first = MessageId::new(1);
         assert!(posted.claim(first));
         assert!(!posted.claim(first), "a second click does not post");
