@@ -4,6 +4,8 @@
 //! The layers, from the bottom up:
 //!
 //! - [`intent`]: the intents, named once.
+//! - [`problem`]: a problem in a file at its line and column, for the
+//!   knowledge files and the configuration alike.
 //! - [`knowledge`]: the data model, loading and validation of `knowledge/`.
 //! - [`engine`]: normalise and match a message against the intent table.
 //!   Pure: no I/O, no async.
@@ -13,18 +15,22 @@
 //!   request), for any front end.
 //! - [`eval`]: score labelled question files.
 //! - Front ends: [`terminal`] (the chat) and [`discord`].
-//! - [`config`]: the Discord bot's configuration file.
+//! - [`config`]: the Discord bot's configuration file (in [`discord`]).
 
 pub mod answer;
 pub mod bot;
-pub mod config;
 pub mod discord;
 pub mod engine;
 pub mod eval;
 pub mod intent;
 pub mod knowledge;
+pub mod problem;
 pub mod reload;
 pub mod terminal;
+
+/// The Discord bot's configuration, which lives with the front end it
+/// configures ([`discord::config`]).
+pub use discord::config;
 
 pub use answer::{Answer, Field, Reply, ReplyKind};
 pub use bot::CareerBot;

@@ -1,9 +1,9 @@
 //! Free-text messages: deciding whether a message is addressed to the bot,
 //! and replying to it.
 //!
-//! The bot answers when mentioned (in the text, or by a reply to one of its
-//! messages, which lists it among the mentions), in DMs, and in listen
-//! channels. It ignores
+//! The bot answers when mentioned (in the text, by a reply to one of its
+//! messages, which lists it among the mentions, or by its own role), in
+//! DMs, and in listen channels. It ignores
 //! its own messages, other bots, webhooks and system messages. Replies
 //! reference the asking message and carry allowed mentions that allow
 //! nothing. Off-topic or empty messages get the short "what I can answer"
@@ -32,8 +32,8 @@
 //! then posts them as plain messages).
 
 use serenity::all::{
-    ChannelId, Context, CreateMessage, Message, MessageReference, MessageType, MessageUpdateEvent,
-    Ready, User, UserId,
+    ChannelId, Context, CreateMessage, GuildId, Message, MessageReference, MessageType,
+    MessageUpdateEvent, Ready, RoleId, User, UserId,
 };
 
 use std::sync::Arc;
@@ -78,6 +78,13 @@ pub struct MessageFacts<'a> {
     /// The users it mentions, the author of the message it replies to
     /// included (when the reply pings them).
     pub mentioned: &'a [User],
+    /// The roles it mentions.
+    pub mentioned_roles: &'a [RoleId],
+    /// The server it was sent in.
+    pub guild: Option<GuildId>,
+    /// The bot's own role in that server, once known (see
+    /// [`super::bot_roles`]).
+    pub bot_role: Option<RoleId>,
 }
 
 impl<'a> MessageFacts<'a> {
@@ -96,6 +103,9 @@ impl<'a> MessageFacts<'a> {
             parent: None,
             content: &message.content,
             mentioned: &message.mentions,
+            mentioned_roles: &message.mention_roles,
+            guild: message.guild_id,
+            bot_role: None,
         }
     }
 }
@@ -119,7 +129,10 @@ pub fn addressing(
         return policy.direct_messages.then_some(Addressing::Direct);
     }
     let mentioned = mentions_user(message.content, bot_user)
-        || message.mentioned.iter().any(|user| user.id == bot_user);
+        || message.mentioned.iter().any(|user| user.id == bot_user)
+        || message
+            .bot_role
+            .is_some_and(|role| message.mentioned_roles.contains(&role));
     if policy.mentions && mentioned {
         return Some(Addressing::Mention);
     }
@@ -128,6 +141,19 @@ pub fn addressing(
             .parent
             .is_some_and(|parent| policy.listen_channels.contains(&parent));
     listens.then_some(Addressing::ListenChannel)
+}
+
+/// Whether `message` mentions roles, one of which might be the bot's own,
+/// worth looking up: a message typed by a person in a server, mentions
+/// answered, the bot's role there not known yet.
+pub fn may_mention_bot_role(message: &MessageFacts<'_>, policy: &Policy) -> bool {
+    policy.mentions
+        && message.guild.is_some()
+        && message.bot_role.is_none()
+        && !message.mentioned_roles.is_empty()
+        && !message.author_is_bot
+        && !message.from_webhook
+        && message.typed_by_user
 }
 
 /// Whether `message` might be in a thread or forum post under a listen
@@ -179,6 +205,7 @@ pub fn is_limited(addressing: Addressing, kind: ReplyKind, counselor: bool) -> b
 pub fn order_replies(state: &State, ctx: &Context, ready: &Ready) {
     let policy = state.policy().clone();
     let parents = Arc::clone(state.thread_parents());
+    let roles = Arc::clone(state.bot_roles());
     let bot_user = ready.user.id;
     let shard = ready.shard.map_or(0, |shard| shard.id.0);
     state
@@ -186,6 +213,9 @@ pub fn order_replies(state: &State, ctx: &Context, ready: &Ready) {
         .install(&ctx.shard, shard, move |message| {
             let mut facts = MessageFacts::of(message);
             facts.parent = parents.known(message.channel_id).flatten();
+            facts.bot_role = message
+                .guild_id
+                .and_then(|guild| roles.known(guild).flatten());
             addressing(&facts, &policy, Some(bot_user)).is_some()
         });
 }
@@ -208,6 +238,12 @@ pub async fn handle_message(
     let mut facts = MessageFacts::of(message);
     let policy = state.policy();
     let mut addressed = addressing(&facts, policy, state.bot_user_id());
+    if let (None, Some(guild), Some(bot)) = (addressed, facts.guild, state.bot_user_id()) {
+        if may_mention_bot_role(&facts, policy) {
+            facts.bot_role = state.bot_roles().role(&ctx.http, guild, bot).await;
+            addressed = addressing(&facts, policy, state.bot_user_id());
+        }
+    }
     if addressed.is_none() && may_be_in_listen_thread(&facts, policy) {
         facts.parent = state
             .thread_parents()
@@ -376,6 +412,9 @@ mod tests {
             parent: None,
             content,
             mentioned: &[],
+            mentioned_roles: &[],
+            guild: Some(GuildId::new(3)),
+            bot_role: None,
         }
     }
 
@@ -406,6 +445,19 @@ mod tests {
         let mut reply = facts("and the pay?");
         reply.mentioned = &mentioned;
         assert_eq!(decide(&reply), Some(Addressing::Mention));
+    }
+
+    #[test]
+    fn a_mention_of_the_bots_own_role_addresses_it() {
+        let roles = [RoleId::new(70)];
+        let mut message = facts("salary?");
+        message.mentioned_roles = &roles;
+        assert!(may_mention_bot_role(&message, &policy()));
+        assert_eq!(decide(&message), None, "role not known yet");
+        message.bot_role = Some(RoleId::new(70));
+        assert_eq!(decide(&message), Some(Addressing::Mention));
+        message.bot_role = Some(RoleId::new(71));
+        assert_eq!(decide(&message), None, "another role");
     }
 
     #[test]

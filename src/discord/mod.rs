@@ -8,6 +8,10 @@
 //! methods and never writes files.
 //!
 //! Areas, one file each:
+//! - [`config`]: the configuration file (`config.example.toml`), validated
+//!   with every problem at its line and column.
+//! - [`bot_roles`]: the bot's own role per server, so mentioning it
+//!   addresses the bot.
 //! - [`commands`]: the table of slash and context-menu commands.
 //! - [`messages`]: free-text messages (mentions, DMs, listen channels).
 //! - [`order`]: free-text replies in question order, per channel.
@@ -33,7 +37,9 @@
 //! `.await`, so a reload swaps in new knowledge without stopping the bot,
 //! dropping a question or holding a lock across I/O.
 
+pub mod bot_roles;
 pub mod commands;
+pub mod config;
 pub mod delivery;
 pub mod events;
 pub mod http_client;

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serenity::all::{ChannelId, Command, CommandId, GuildId, Http, MessageId, RoleId, UserId};
 
+use super::bot_roles::BotRoles;
 use super::commands::BotCommand;
 use super::delivery::Undelivered;
 use super::limits::Limits;
@@ -143,6 +144,8 @@ pub struct State {
     reply_order: Arc<ReplyOrder>,
     /// The parents of threads, for listen channels.
     thread_parents: Arc<ThreadParents>,
+    /// The bot's own role per server, for role mentions.
+    bot_roles: Arc<BotRoles>,
 }
 
 impl State {
@@ -172,6 +175,7 @@ impl State {
             command_ids: RwLock::new(HashMap::new()),
             reply_order: Arc::new(ReplyOrder::default()),
             thread_parents: Arc::new(ThreadParents::default()),
+            bot_roles: Arc::new(BotRoles::default()),
         }
     }
 
@@ -183,6 +187,11 @@ impl State {
     /// The per-channel order of free-text replies.
     pub fn reply_order(&self) -> &Arc<ReplyOrder> {
         &self.reply_order
+    }
+
+    /// The bot's own role per server seen so far.
+    pub fn bot_roles(&self) -> &Arc<BotRoles> {
+        &self.bot_roles
     }
 
     /// The parents of threads seen so far.

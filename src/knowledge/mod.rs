@@ -31,31 +31,8 @@ mod embedded {
     );
 }
 
-/// One problem in a knowledge file, with where it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// The file, as the user named it.
-    pub file: String,
-    /// 1-based line, 0 when the problem has no position.
-    pub line: usize,
-    /// 1-based column (in characters), 0 when the problem has no position.
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, self.line, self.column, self.message
-            )
-        }
-    }
-}
+pub(crate) use crate::problem::line_column;
+pub use crate::problem::Problem;
 
 /// Why knowledge could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -239,23 +216,6 @@ impl Knowledge {
     pub fn from_files(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeError> {
         validate::knowledge(files)
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset in `text`.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

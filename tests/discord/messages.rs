@@ -352,3 +352,32 @@ async fn a_question_in_a_forum_post_under_a_listen_channel_is_answered_there() {
     assert!(replies_to(&test, &elsewhere.id).is_empty());
     test.assert_nothing_rejected();
 }
+
+#[tokio::test]
+async fn a_mention_of_the_bots_own_role_is_answered() {
+    // With the Message Content intent (listen channels configured) the bot
+    // reads the text of a message that mentions its role, not itself.
+    let test = TestBot::configured(|config, world| {
+        config.listen_channels = vec![world.study_group.id.clone()];
+    })
+    .await;
+    let world = test.world().clone();
+    let content = format!("<@&{}> what's the salary?", world.bot_role);
+    let question = test.say(&world.student, &world.general, &content);
+    let reply = test.reply_to(&question).await;
+    assert_salary_reply(&reply);
+    // Another role is not the bot.
+    let other = format!("<@&{}> what's the salary?", world.counselor_role);
+    let not_for_the_bot = test.say(&world.student, &world.general, &other);
+    barrier(&test).await;
+    assert!(replies_to(&test, &not_for_the_bot.id).is_empty());
+    // The roles are looked up once.
+    let lookups = test
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.matches("GET", "/guilds/*/roles"))
+        .count();
+    assert_eq!(lookups, 1);
+    test.assert_nothing_rejected();
+}

@@ -21,6 +21,9 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::problem::line_column;
+pub use crate::problem::Problem;
+
 /// The environment variable that holds the bot token; it wins over the file.
 pub const TOKEN_ENV_VAR: &str = "DISCORD_TOKEN";
 
@@ -83,29 +86,6 @@ pub enum ConfigError {
     },
 }
 
-/// One invalid value in an otherwise well-formed file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// The key, e.g. `discord.proxy_url`.
-    pub key: String,
-    /// 1-based line, when known.
-    pub line: Option<usize>,
-    /// 1-based column, when known.
-    pub column: Option<usize>,
-    /// What is wrong with the value.
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.column) {
-            (Some(line), Some(column)) => write!(f, "  line {line}, column {column}: ")?,
-            _ => f.write_str("  ")?,
-        }
-        write!(f, "{}: {}", self.key, self.message)
-    }
-}
-
 /// Display helper: one problem per line.
 struct Problems<'a>(&'a [Problem]);
 
@@ -115,7 +95,7 @@ impl fmt::Display for Problems<'_> {
             if index > 0 {
                 f.write_str("\n")?;
             }
-            write!(f, "{problem}")?;
+            write!(f, "  {problem}")?;
         }
         Ok(())
     }
@@ -310,7 +290,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|error| {
             let (line, column) = error
                 .span()
-                .map_or((1, 1), |span| line_and_column(text, span.start));
+                .map_or((1, 1), |span| line_column(text, span.start));
             ConfigError::Syntax {
                 path: path.clone(),
                 line,
@@ -318,7 +298,7 @@ impl Config {
                 message: error.message().trim().to_string(),
             }
         })?;
-        let mut problems = ProblemCollector::new(text);
+        let mut problems = ProblemCollector::new(&path, text);
         let base = path.parent().unwrap_or(Path::new(""));
         let config = raw.validate(env_token, base, &mut problems);
         if !problems.list.is_empty() {
@@ -332,42 +312,33 @@ impl Config {
     }
 }
 
-/// Collects problems while validating, turning byte spans into positions.
+/// Collects problems while validating, turning byte spans into positions
+/// (the same [`Problem`] and arithmetic as the knowledge files).
 struct ProblemCollector<'a> {
+    file: String,
     text: &'a str,
     list: Vec<Problem>,
 }
 
 impl ProblemCollector<'_> {
-    fn new(text: &str) -> ProblemCollector<'_> {
+    fn new<'a>(file: &Path, text: &'a str) -> ProblemCollector<'a> {
         ProblemCollector {
+            file: file.display().to_string(),
             text,
             list: Vec::new(),
         }
     }
 
+    /// A problem with the value of `key`, found at `span`.
     fn at(&mut self, key: &str, span: Option<Range<usize>>, message: impl Into<String>) {
-        let position = span.map(|span| line_and_column(self.text, span.start));
-        self.list.push(Problem {
-            key: key.to_string(),
-            line: position.map(|(line, _)| line),
-            column: position.map(|(_, column)| column),
-            message: message.into(),
-        });
+        let message = format!("{key}: {}", message.into());
+        self.list.push(Problem::at(
+            &self.file,
+            self.text,
+            span.map(|span| span.start),
+            message,
+        ));
     }
-}
-
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
 }
 
 // ---------------------------------------------------------------------------
@@ -849,6 +820,11 @@ mod tests {
         }
     }
 
+    /// The key a problem is about (its message starts `key: `).
+    fn key(problem: &Problem) -> &str {
+        problem.message.split_once(": ").map_or("", |(key, _)| key)
+    }
+
     fn invalid_problems(text: &str) -> Vec<Problem> {
         match parse(text) {
             Err(ConfigError::Invalid { problems, .. }) => problems,
@@ -948,7 +924,7 @@ filter = "career_bot=debug,serenity=warn"
 
     #[test]
     fn example_file_is_valid() {
-        let text = include_str!("../config.example.toml");
+        let text = include_str!("../../config.example.toml");
         let config = Config::from_toml_and_env(text, "config.example.toml", Some(TOKEN));
         assert!(config.is_ok(), "{config:?}");
     }
@@ -1011,10 +987,10 @@ filter = "career_bot=debug,serenity=warn"
     #[test]
     fn limits_out_of_range_and_the_old_cooldown_are_reported_at_their_lines() {
         for (text, needle) in [
-            ("[answering]\ncooldown_seconds = 5\n", "line 2, "),
-            ("[answering]\nburst_seconds = 0\n", "line 2, "),
-            ("[answering]\n\nrepeat_seconds = -1\n", "line 3, "),
-            ("[answering]\nburst = 5000\n", "line 2, "),
+            ("[answering]\ncooldown_seconds = 5\n", "bot.toml:2:"),
+            ("[answering]\nburst_seconds = 0\n", "bot.toml:2:"),
+            ("[answering]\n\nrepeat_seconds = -1\n", "bot.toml:3:"),
+            ("[answering]\nburst = 5000\n", "bot.toml:2:"),
         ] {
             let shown = Config::from_toml_and_env(text, "bot.toml", Some(TOKEN))
                 .err()
@@ -1047,7 +1023,7 @@ filter = "career_bot=debug,serenity=warn"
              [logging]\nfilter = \"career_bot=lots\"\n"
         );
         let problems = invalid_problems(&text);
-        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        let keys: Vec<_> = problems.iter().map(key).collect();
         assert_eq!(
             keys,
             [
@@ -1058,14 +1034,17 @@ filter = "career_bot=debug,serenity=warn"
                 "logging.filter"
             ]
         );
-        assert_eq!(problems[3].line, Some(4));
-        assert_eq!(problems[3].column, Some(13));
+        assert_eq!(problems[3].line, 4);
+        assert_eq!(problems[3].column, 13);
         let shown = parse(&text)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(shown.contains("bot.toml"), "{shown}");
-        assert!(shown.contains("line 3, column 14"), "{shown}");
+        assert!(
+            shown.contains("bot.toml:3:14: discord.guild_ids: "),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -1090,7 +1069,7 @@ filter = "career_bot=debug,serenity=warn"
              resolve = {{ \"discord.com\" = \"127.0.0.1\", \"bad host\" = \"127.0.0.1:1\" }}\n"
         );
         let problems = invalid_problems(&text);
-        let keys: Vec<_> = problems.iter().map(|p| p.key.as_str()).collect();
+        let keys: Vec<_> = problems.iter().map(key).collect();
         assert_eq!(
             keys,
             [
@@ -1099,8 +1078,8 @@ filter = "career_bot=debug,serenity=warn"
                 "discord.resolve.\"discord.com\""
             ]
         );
-        assert_eq!((problems[0].line, problems[0].column), (Some(3), Some(28)));
-        assert_eq!(problems[2].line, Some(4));
+        assert_eq!((problems[0].line, problems[0].column), (3, 28));
+        assert_eq!(problems[2].line, 4);
         assert!(
             problems[2].message.contains("port"),
             "{}",
@@ -1136,20 +1115,20 @@ filter = "career_bot=debug,serenity=warn"
         let base = format!("[discord]\ntoken = \"{TOKEN}\"\n[sharding]\n");
         let problems = invalid_problems(&format!("{base}mode = \"range\"\nfirst = 0\n"));
         assert_eq!(
-            problems.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
+            problems.iter().map(key).collect::<Vec<_>>(),
             ["sharding.last", "sharding.total"]
         );
         let problems = invalid_problems(&format!(
             "{base}mode = \"range\"\nfirst = 2\nlast = 1\ntotal = 2\n"
         ));
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].key, "sharding.first");
+        assert_eq!(key(&problems[0]), "sharding.first");
         let problems = invalid_problems(&format!(
             "{base}mode = \"range\"\nfirst = 0\nlast = 4\ntotal = 4\n"
         ));
-        assert_eq!(problems[0].key, "sharding.last");
+        assert_eq!(key(&problems[0]), "sharding.last");
         let problems = invalid_problems(&format!("{base}first = 0\n"));
-        assert_eq!(problems[0].key, "sharding.first");
+        assert_eq!(key(&problems[0]), "sharding.first");
         assert!(parse(&format!("{base}mode = \"auto\"\n")).is_ok());
     }
 
@@ -1168,7 +1147,7 @@ filter = "career_bot=debug,serenity=warn"
     fn token_with_spaces_is_rejected_without_echoing_it() {
         let text = "[discord]\ntoken = \"abc def\"\n";
         let problems = invalid_problems(text);
-        assert_eq!(problems[0].key, "discord.token");
+        assert_eq!(key(&problems[0]), "discord.token");
         let shown = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(!shown.contains("abc def"), "{shown}");
     }
@@ -1181,14 +1160,5 @@ filter = "career_bot=debug,serenity=warn"
         assert_eq!(logging.effective_filter(Some("debug")), "debug");
         assert_eq!(logging.effective_filter(Some(" ")), "warn");
         assert_eq!(logging.effective_filter(None), "warn");
-    }
-
-    #[test]
-    fn positions_count_characters() {
-        assert_eq!(line_and_column("ab\ncdé\nx", 0), (1, 1));
-        assert_eq!(line_and_column("ab\ncdé\nx", 3), (2, 1));
-        assert_eq!(line_and_column("ab\ncdé\nx", 8), (3, 1));
-        assert_eq!(line_and_column("ab\ncdé\nx", 6), (2, 3), "inside é");
-        assert_eq!(line_and_column("é", 99), (1, 2));
     }
 }

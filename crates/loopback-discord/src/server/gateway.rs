@@ -224,7 +224,7 @@ fn record(shared: &Shared, connection: u64, kind: GatewayKind) {
 }
 
 /// `GET /` with an upgrade: the gateway.
-pub async fn upgrade(
+pub(crate) async fn upgrade(
     AxumState(shared): AxumState<Arc<Shared>>,
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
@@ -584,7 +584,6 @@ fn identify(shared: &Shared, state: &mut State, id: u64, d: &Value) {
     state.sessions.insert(
         session_id.clone(),
         Session {
-            id: session_id.clone(),
             token: token.to_string(),
             intents,
             shard,

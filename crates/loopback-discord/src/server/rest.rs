@@ -236,7 +236,7 @@ fn unknown(code: u64, what: &str) -> Answer {
 }
 
 /// The fallback handler: every non-gateway request.
-pub async fn handle(
+pub(crate) async fn handle(
     AxumState(shared): AxumState<Arc<Shared>>,
     method: Method,
     uri: Uri,
@@ -515,6 +515,9 @@ fn route_request(shared: &Shared, method: &str, segments: &[&str], body: &Value)
             Some(_) => Answer::no_content(),
             None => unknown(10003, "Channel"),
         },
+        ("GET", ["guilds", guild, "roles"]) if *guild == shared.world.guild_id => {
+            Answer::json(200, shared.world.roles_json())
+        }
         ("GET", ["channels", channel]) => match channel_by_id(shared, channel) {
             Some(found) => Answer::json(200, found.partial_json(0)),
             None => unknown(10003, "Channel"),

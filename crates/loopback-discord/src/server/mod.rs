@@ -293,7 +293,6 @@ pub(crate) struct InteractionState {
 /// One gateway session (created by IDENTIFY, continued by RESUME).
 #[derive(Debug)]
 pub(crate) struct Session {
-    pub id: String,
     pub token: String,
     pub intents: u64,
     pub shard: [u32; 2],
@@ -331,7 +330,6 @@ pub(crate) struct State {
     pub messages: HashMap<String, Value>,
     pub interactions: HashMap<String, InteractionState>,
     pub commands: Commands,
-    pub command_version: u64,
     pub rest_faults: Vec<RestFault>,
     /// (rule index, major parameter) → (window start, used).
     pub rate_windows: HashMap<(usize, String), (tokio::time::Instant, u32)>,

@@ -312,6 +312,9 @@ pub struct World {
     pub forum: Channel,
     /// A post (a thread) in `#questions`.
     pub forum_post: Channel,
+    /// The role Discord made for the bot when it joined (managed, tagged
+    /// with the bot's id).
+    pub bot_role: String,
 }
 
 /// A channel filled in later in [`World::with_rooms`].
@@ -399,6 +402,7 @@ impl World {
             general_thread: placeholder(),
             forum: placeholder(),
             forum_post: placeholder(),
+            bot_role: String::new(),
         }
         .with_room_channels(ids, rooms)
         .with_threads(ids)
@@ -429,7 +433,41 @@ impl World {
             name: Some("how do I start?".to_string()),
             parent_id: Some(self.forum.id.clone()),
         };
+        self.bot_role = ids.next();
         self
+    }
+
+    /// The guild's roles as `GET /guilds/{id}/roles` lists them:
+    /// `@everyone`, the counselor role, the bot's managed role.
+    pub fn roles_json(&self) -> Value {
+        let role = |id: &str, name: &str, position: u32, managed: bool, tags: Value| {
+            json!({
+                "id": id,
+                "name": name,
+                "color": 0,
+                "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+                "hoist": false,
+                "icon": null,
+                "unicode_emoji": null,
+                "position": position,
+                "permissions": permissions::MEMBER.to_string(),
+                "managed": managed,
+                "mentionable": true,
+                "flags": 0,
+                "tags": tags,
+            })
+        };
+        json!([
+            role(&self.guild_id, "@everyone", 0, false, json!({})),
+            role(&self.counselor_role, "Counselor", 1, false, json!({})),
+            role(
+                &self.bot_role,
+                "career-bot",
+                2,
+                true,
+                json!({"bot_id": self.bot.id})
+            ),
+        ])
     }
 
     fn with_room_channels(mut self, ids: &Snowflakes, rooms: usize) -> World {
