@@ -79,20 +79,28 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
     let reply = bot.reply_to(&classification);
     let mut out = std::io::stdout().lock();
     if json {
-        let intents: Vec<&str> = reply.intents.iter().map(|i| i.name()).collect();
+        let intents: Vec<&str> = classification
+            .labelled_intents()
+            .iter()
+            .map(|i| i.name())
+            .collect();
+        let small_talk: Vec<&str> = classification.small_talk().iter().map(|i| i.name()).collect();
         let mut object = serde_json::json!({
             "text": question,
             "intents": intents,
+            "aspects": classification.aspects(),
+            "uncovered": classification.uncovered(),
+            "small_talk": small_talk,
             "kind": format!("{:?}", reply.kind).to_lowercase(),
             "answer": render_reply(&reply),
         });
         if explain {
-            object["explain"] = serde_json::Value::String(classification.explain());
+            object["explain"] = serde_json::Value::String(bot.explain(&classification, question));
         }
         writeln!(out, "{object}")?;
     } else {
         if explain {
-            writeln!(out, "{}\n", classification.explain())?;
+            writeln!(out, "{}\n", bot.explain(&classification, question))?;
         }
         writeln!(out, "{}", render_reply(&reply))?;
     }
@@ -113,24 +121,33 @@ fn classify(bot: &CareerBot) -> anyhow::Result<ExitCode> {
         // a large file should not stop the run.
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
-        let intents = bot.classify(text).intents;
-        write_classified(&mut out, text, &intents)?;
+        let classification = bot.classify(text);
+        write_classified(&mut out, text, &classification)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_classified(out: &mut impl Write, text: &str, intents: &[Intent]) -> std::io::Result<()> {
+/// One line of `classify` output: `{"text", "intents", "aspects", "uncovered"}`.
+fn write_classified(
+    out: &mut impl Write,
+    text: &str,
+    classification: &career_bot::engine::Classification,
+) -> std::io::Result<()> {
     out.write_all(b"{\"text\":")?;
     serde_json::to_writer(&mut *out, text)?;
-    out.write_all(b",\"intents\":[")?;
-    for (i, intent) in intents.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        write!(out, "\"{}\"", intent.name())?;
-    }
-    out.write_all(b"]}\n")
+    out.write_all(b",\"intents\":")?;
+    let intents: Vec<&str> = classification
+        .labelled_intents()
+        .iter()
+        .map(|i| i.name())
+        .collect();
+    serde_json::to_writer(&mut *out, &intents)?;
+    out.write_all(b",\"aspects\":")?;
+    serde_json::to_writer(&mut *out, &classification.aspects())?;
+    out.write_all(b",\"uncovered\":")?;
+    serde_json::to_writer(&mut *out, &classification.uncovered())?;
+    out.write_all(b"}\n")
 }
 
 fn evaluate(
@@ -141,7 +158,7 @@ fn evaluate(
     max_misses: usize,
 ) -> anyhow::Result<ExitCode> {
     let cases = eval::parse(text).with_context(|| format!("in {name}"))?;
-    let report = eval::score(&cases, |question| bot.classify(question).intents);
+    let report = eval::score(&cases, |question| bot.classify(question).labelled_intents());
     let mut out = std::io::stdout().lock();
     writeln!(out, "{name}: {} questions", report.total)?;
     writeln!(out, "intent         precision  recall   support")?;
