@@ -96,6 +96,11 @@ impl<T: Clone + Summary> Log<T> {
         self.entries.lock().unwrap().len()
     }
 
+    /// Whether nothing was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Entries from index `from` on that satisfy `predicate`.
     pub fn matching(&self, from: usize, mut predicate: impl FnMut(&T) -> bool) -> Vec<T> {
         let entries = self.entries.lock().unwrap();
