@@ -406,17 +406,18 @@ async fn slash_command(
     let mut repeat = None;
     let mut claimed: Option<Vec<Intent>> = None;
     if let Some(request) = output.shareable.as_ref().filter(|_| public) {
-        if !invoker.is_counselor(state) {
-            match state
-                .limits()
-                .claim_topics(channel, request.topics(), Instant::now())
-            {
-                Ok(()) => claimed = Some(request.topics().to_vec()),
-                Err(earlier) => {
-                    tracing::info!(%channel, user = %invoker.user, "public repeat answered privately");
-                    public = false;
-                    repeat = Some(repeat_note(&earlier));
-                }
+        let exempt = invoker.is_counselor(state);
+        match state
+            .limits()
+            .claim_topics(channel, request.topics(), Instant::now())
+        {
+            Ok(()) => claimed = Some(request.topics().to_vec()),
+            // Counselors post anyway; later repeats link to their post.
+            Err(_) if exempt => claimed = Some(request.topics().to_vec()),
+            Err(earlier) => {
+                tracing::info!(%channel, user = %invoker.user, "public repeat answered privately");
+                public = false;
+                repeat = Some(repeat_note(&earlier));
             }
         }
     }
@@ -499,20 +500,17 @@ async fn handle_button(
         return respond_component_note(ctx, interaction, ALREADY_POSTED).await;
     }
     let topics = request.topics();
-    let limited = !invoker.is_counselor(state);
-    if limited {
-        if let Err(earlier) = state.limits().claim_topics(channel, topics, Instant::now()) {
+    let exempt = invoker.is_counselor(state);
+    if let Err(earlier) = state.limits().claim_topics(channel, topics, Instant::now()) {
+        // Counselors post anyway; later repeats link to their post.
+        if !exempt {
             // Not posted: the button stays and works again later.
             state.release_post(private_answer);
             tracing::info!(%channel, user = %invoker.user, "public repeat not posted");
             return respond_component_note(ctx, interaction, &repeat_note(&earlier)).await;
         }
     }
-    let forget = || {
-        if limited {
-            state.limits().not_posted(channel, topics);
-        }
-    };
+    let forget = || state.limits().not_posted(channel, topics);
     let bot = state.bot();
     let answers: Vec<Answer> = topics.iter().map(|&topic| bot.answer(topic)).collect();
     // The private answer keeps its embeds (not sent, so unchanged) and
@@ -571,9 +569,7 @@ async fn handle_button(
         return Ok(());
     };
     let link = jump_link(interaction.guild_id, channel, first_post.id);
-    if limited {
-        state.limits().posted(channel, topics, &link);
-    }
+    state.limits().posted(channel, topics, &link);
     tracing::info!(%channel, %link, "public answer posted");
     let edit = EditInteractionResponse::new()
         .content(posted_note(&link))

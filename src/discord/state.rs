@@ -15,7 +15,7 @@ use serenity::all::{ChannelId, Command, CommandId, GuildId, Http, MessageId, Rol
 
 use super::bot_roles::BotRoles;
 use super::commands::BotCommand;
-use super::delivery::Undelivered;
+use super::delivery::{deliver, Undelivered};
 use super::limits::Limits;
 use super::order::ReplyOrder;
 use super::threads::ThreadParents;
@@ -305,7 +305,7 @@ impl State {
             Err(error) => {
                 // Let the next READY try again.
                 self.commands_registered.store(false, Ordering::Release);
-                report("registering slash commands", &HandlerError::from(error));
+                report("registering slash commands", &error);
             }
         }
     }
@@ -321,16 +321,22 @@ async fn register_commands(
     http: &Http,
     guild_ids: &[GuildId],
     counselors: bool,
-) -> Result<Vec<Command>, serenity::Error> {
+) -> Result<Vec<Command>, HandlerError> {
     let commands = BotCommand::registration_payloads(counselors);
     if guild_ids.is_empty() {
-        let registered = Command::set_global_commands(http, commands).await?;
+        let registered = deliver("global command registration", || {
+            Command::set_global_commands(http, commands.clone())
+        })
+        .await?;
         tracing::info!("slash commands registered globally (may take up to an hour to appear)");
         return Ok(registered);
     }
     let mut first = None;
     for guild in guild_ids {
-        let registered = guild.set_commands(http, commands.clone()).await?;
+        let registered = deliver(format!("command registration in guild {guild}"), || {
+            guild.set_commands(http, commands.clone())
+        })
+        .await?;
         tracing::info!(guild = %guild, "slash commands registered");
         first.get_or_insert(registered);
     }
@@ -338,14 +344,22 @@ async fn register_commands(
 }
 
 /// The commands as registered (by the process that runs shard 0).
-async fn read_commands(
-    http: &Http,
-    guild_ids: &[GuildId],
-) -> Result<Vec<Command>, serenity::Error> {
-    match guild_ids.first() {
-        Some(guild) => guild.get_commands(http).await,
-        None => Command::get_global_commands(http).await,
-    }
+async fn read_commands(http: &Http, guild_ids: &[GuildId]) -> Result<Vec<Command>, HandlerError> {
+    let read = match guild_ids.first() {
+        Some(guild) => {
+            deliver(format!("reading the commands of guild {guild}"), || {
+                guild.get_commands(http)
+            })
+            .await?
+        }
+        None => {
+            deliver("reading the global commands", || {
+                Command::get_global_commands(http)
+            })
+            .await?
+        }
+    };
+    Ok(read)
 }
 
 /// The one place handler failures are reported.
