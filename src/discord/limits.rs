@@ -20,6 +20,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,9 @@ type BucketKey = (u64, u64);
 #[derive(Debug)]
 pub struct Limits {
     free_text: Option<DefaultKeyedRateLimiter<BucketKey>>,
+    /// Bucket count at which full buckets are next dropped (then twice the
+    /// live count, keeping pruning amortised).
+    prune_buckets_at: AtomicUsize,
     repeats: Mutex<RecentPosts>,
 }
 
@@ -62,6 +66,7 @@ impl Limits {
         });
         Limits {
             free_text,
+            prune_buckets_at: AtomicUsize::new(PRUNE_THRESHOLD),
             repeats: Mutex::new(RecentPosts::new(repeat_window)),
         }
     }
@@ -74,8 +79,8 @@ impl Limits {
             return true;
         };
         let allowed = limiter.check_key(&(user.get(), channel.get())).is_ok();
-        if allowed && limiter.len() >= PRUNE_THRESHOLD {
-            limiter.retain_recent();
+        if allowed {
+            self.prune_buckets(limiter);
         }
         allowed
     }
@@ -101,14 +106,23 @@ impl Limits {
             waited = true;
             tokio::time::sleep(wait).await;
         }
-        if limiter.len() >= PRUNE_THRESHOLD {
-            limiter.retain_recent();
-        }
+        self.prune_buckets(limiter);
         if waited {
             Room::Waited(started.elapsed())
         } else {
             Room::Now
         }
+    }
+
+    /// Drops the buckets that are full again (people who have not asked
+    /// for a while), once there are many.
+    fn prune_buckets(&self, limiter: &DefaultKeyedRateLimiter<BucketKey>) {
+        if limiter.len() < self.prune_buckets_at.load(Ordering::Relaxed) {
+            return;
+        }
+        limiter.retain_recent();
+        let next = (limiter.len() * 2).max(PRUNE_THRESHOLD);
+        self.prune_buckets_at.store(next, Ordering::Relaxed);
     }
 
     /// Claims a public post of `topics` in `channel` at `now`. When every
