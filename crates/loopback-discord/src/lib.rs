@@ -12,14 +12,12 @@
 //! - [`timing`]: reply-time measurement, for tests and benchmarks.
 //!
 //! Nothing is shared between servers: each test starts its own. Nothing
-//! here knows the bot under test.
+//! here knows the bot under test. Its self-tests are in the workspace's
+//! `tests/loopback.rs` (they need serenity, as a bot would read the server).
 
 pub mod payloads;
 pub mod record;
 pub mod server;
 pub mod timing;
-
-#[cfg(test)]
-mod selftest;
 
 pub use server::WAIT;

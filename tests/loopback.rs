@@ -1,4 +1,5 @@
-//! Self-tests of the loopback server, without the bot: a raw WebSocket
+//! Self-tests of the loopback server (`crates/loopback-discord`), without
+//! the bot, through its public API: a raw WebSocket
 //! client checks the gateway protocol frame by frame, serenity's own HTTP
 //! client and gateway client check that everything the server sends is
 //! accepted by the library the bot uses (serenity drops what it cannot
@@ -20,9 +21,9 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::payloads::{self, intents, InteractionContext, NewMessage};
-use super::server::gateway::{GatewayKind, Side};
-use super::server::{
+use loopback_discord::payloads::{self, intents, InteractionContext, NewMessage};
+use loopback_discord::server::gateway::{GatewayKind, Side};
+use loopback_discord::server::{
     Compression, DiscordServer, GlobalRateLimit, RateLimit, RestFault, ServerConfig, WAIT,
 };
 
