@@ -84,7 +84,11 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
             .iter()
             .map(|i| i.name())
             .collect();
-        let small_talk: Vec<&str> = classification.small_talk().iter().map(|i| i.name()).collect();
+        let small_talk: Vec<&str> = classification
+            .small_talk()
+            .iter()
+            .map(|i| i.name())
+            .collect();
         let mut object = serde_json::json!({
             "text": question,
             "intents": intents,

@@ -54,7 +54,10 @@ pub struct Guards {
 
 /// `pattern` compiled with ASCII classes and word boundaries.
 pub fn ascii_regex(pattern: &str) -> Option<Regex> {
-    regex::RegexBuilder::new(pattern).unicode(false).build().ok()
+    regex::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .ok()
 }
 
 /// A regex matching any of `phrases` as whole words, plural forms included.
@@ -80,9 +83,18 @@ impl Guards {
     /// literals and the slots were compiled once already during validation.
     pub fn new(knowledge: &Knowledge, normal: impl Fn(&str) -> String) -> Guards {
         let scope = &knowledge.intents.scope;
-        let slots: Vec<Regex> = scope.subject_slots.iter().map(|p| p.regex.clone()).collect();
+        let slots: Vec<Regex> = scope
+            .subject_slots
+            .iter()
+            .map(|p| p.regex.clone())
+            .collect();
         let slot_set = scope.subject_slot_set.clone();
-        let aliases: Vec<String> = knowledge.occupation.aliases.iter().map(|a| normal(a)).collect();
+        let aliases: Vec<String> = knowledge
+            .occupation
+            .aliases
+            .iter()
+            .map(|a| normal(a))
+            .collect();
         let alternatives = knowledge
             .occupation
             .alternatives
@@ -123,6 +135,15 @@ impl Guards {
             || text
                 .split(' ')
                 .any(|w| matches!(w, "they" | "them" | "their" | "theyre" | "these" | "those"))
+    }
+
+    /// `text` with every related career's name read as this career's token.
+    pub fn mark_alternatives(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (_, names) in &self.alternatives {
+            out = names.replace_all(&out, CAREER_TOKEN).into_owned();
+        }
+        out
     }
 
     /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
@@ -211,7 +232,8 @@ pub fn stated_figures(words: &[&str]) -> Vec<StatedFigure> {
             .get(i + 1)
             .is_some_and(|next| *next == "percent" || *next == "pct");
         let money = thousands || i > 0 && words[i - 1] == "money" || digits.contains(',');
-        let is_year = !money && !percent && (1900.0..2100.0).contains(&value) && value.fract() == 0.0;
+        let is_year =
+            !money && !percent && (1900.0..2100.0).contains(&value) && value.fract() == 0.0;
         if percent || money || (value >= 1000.0 && !is_year) {
             found.push(StatedFigure { value, percent });
         }

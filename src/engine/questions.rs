@@ -91,8 +91,11 @@ impl Sentence {
         }
         // "so what's the pay", "ok and how long is school".
         if words.len() > 1
-            && ["so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um", "then", "oh", "haha"]
-                .contains(first)
+            && [
+                "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um",
+                "then", "oh", "haha",
+            ]
+            .contains(first)
             && QUESTION_OPENERS.contains(&words[1])
         {
             return true;
@@ -219,7 +222,10 @@ mod tests {
                 "1 what degree. 2 how much do they make",
                 "what degree | how much do they make",
             ),
-            ("i hate blood. so what would i do all day", "so what would i do all day"),
+            (
+                "i hate blood. so what would i do all day",
+                "so what would i do all day",
+            ),
             ("my mom says its good. is it growing?", "is it growing"),
         ];
         for (message, expected) in cases {
@@ -242,7 +248,10 @@ mod tests {
         let clauses: Vec<String> = (0..sentences[0].clauses.len())
             .map(|c| sentences[0].clause_words(c).join(" "))
             .collect();
-        assert_eq!(clauses, ["whats the pay", "do i need a degree", "is it growing"]);
+        assert_eq!(
+            clauses,
+            ["whats the pay", "do i need a degree", "is it growing"]
+        );
         assert!(sentences[0].question_mark);
     }
 

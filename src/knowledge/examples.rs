@@ -30,7 +30,8 @@ pub enum ExampleLabel {
 impl ExampleLabel {
     /// Every label, in a fixed order (the classifier's class order).
     pub fn all() -> Vec<ExampleLabel> {
-        let mut all: Vec<ExampleLabel> = Intent::ALL.into_iter().map(ExampleLabel::Intent).collect();
+        let mut all: Vec<ExampleLabel> =
+            Intent::ALL.into_iter().map(ExampleLabel::Intent).collect();
         all.extend([
             ExampleLabel::Uncovered,
             ExampleLabel::OtherOccupation,
@@ -51,7 +52,9 @@ impl ExampleLabel {
 
     /// The label with this name, if any.
     pub fn from_name(name: &str) -> Option<ExampleLabel> {
-        ExampleLabel::all().into_iter().find(|label| label.name() == name)
+        ExampleLabel::all()
+            .into_iter()
+            .find(|label| label.name() == name)
     }
 
     /// The intent, for labels that are one.

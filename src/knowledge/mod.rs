@@ -321,10 +321,15 @@ mod tests {
             .filter(|name| name.ends_with(".txt"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> =
-            embedded::EXAMPLES.iter().map(|(name, _)| name.to_string()).collect();
+        let mut embedded: Vec<String> = embedded::EXAMPLES
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
         embedded.sort();
-        assert_eq!(embedded, on_disk, "list every example file in `example_files!`");
+        assert_eq!(
+            embedded, on_disk,
+            "list every example file in `example_files!`"
+        );
     }
 
     #[test]
