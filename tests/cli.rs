@@ -57,7 +57,10 @@ fn ask_json_out_of_scope_has_empty_intents() {
 fn ask_explain_shows_the_rule_that_fired() {
     let output = career_bot(&["ask", "--explain", "certifcation?"], "");
     let text = stdout(&output);
-    assert!(text.contains("typo \"certifcation\""), "{text}");
+    assert!(
+        text.contains("typo: \"certifcation\" read as \"certification\""),
+        "{text}"
+    );
     assert!(text.contains("intents: [certification]"), "{text}");
 }
 
@@ -119,17 +122,23 @@ fn knowledge_check_passes_on_the_built_in_files() {
 }
 
 /// Copies the repository's knowledge directory so a test can edit it.
+/// A copy of `knowledge/` (every file, folders included) to edit.
 fn knowledge_copy() -> tempfile::TempDir {
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-    std::fs::create_dir(dir.path().join("sources")).expect("mkdir");
-    for name in [
-        "health-it-specialist.toml",
-        "intents.toml",
-        "sources/health-it-specialist-article.txt",
-    ] {
-        std::fs::copy(source.join(name), dir.path().join(name)).expect("copy");
-    }
+    copy_tree(&source, dir.path());
     dir
 }
 
