@@ -57,7 +57,9 @@ impl CareerBot {
         self.reply_to(&classification)
     }
 
-    /// The reply for a message that was already classified.
+    /// The reply for a message that was already classified: the answers
+    /// to its questions in the asker's order, or, when it asks nothing the
+    /// bot answers, the short "here is what I can answer".
     pub fn reply_to(&self, classification: &Classification) -> Reply {
         let composer = self.composer();
         let intents = classification.intents.clone();
@@ -68,22 +70,30 @@ impl CareerBot {
                 answers: vec![composer.capabilities(&[])],
             };
         }
-        if intents.is_empty() {
+        let answers = composer.reply(&classification.asks);
+        if answers.is_empty() {
             return Reply {
                 intents,
                 kind: ReplyKind::OutOfScope,
                 answers: vec![composer.capabilities(&classification.suggestions)],
             };
         }
-        let kind = if intents.iter().any(|intent| intent.is_topic()) {
-            ReplyKind::Answered
-        } else {
-            ReplyKind::SmallTalk
-        };
-        let answers = intents
+        let on_topic = classification.asks.iter().any(|ask| {
+            ask.intent.is_some_and(Intent::is_topic)
+                || !ask.aspects.is_empty()
+                || !ask.uncovered.is_empty()
+        });
+        let small_talk = classification
+            .asks
             .iter()
-            .map(|&intent| composer.answer(intent))
-            .collect();
+            .any(|ask| ask.intent.is_some_and(|intent| !intent.is_topic()));
+        let kind = if on_topic {
+            ReplyKind::Answered
+        } else if small_talk {
+            ReplyKind::SmallTalk
+        } else {
+            ReplyKind::OutOfScope
+        };
         Reply {
             intents,
             kind,

@@ -179,7 +179,10 @@ mod tests {
 
     #[test]
     fn labelled_intents_are_the_topics_and_three_small_talk() {
-        let labelled: Vec<_> = Intent::ALL.into_iter().filter(|i| i.is_labelled()).collect();
+        let labelled: Vec<_> = Intent::ALL
+            .into_iter()
+            .filter(|i| i.is_labelled())
+            .collect();
         assert_eq!(labelled, Intent::LABELLED);
         assert!(!Intent::Goodbye.is_labelled() && !Intent::Goodbye.is_topic());
     }
