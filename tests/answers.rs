@@ -30,7 +30,7 @@ fn ask(intent: Option<Intent>, aspects: &[&str], uncovered: &[&str]) -> Ask {
 }
 
 fn one(composer: &Composer<'_>, question: Ask) -> Answer {
-    let answers = composer.reply(&[question.clone()]);
+    let answers = composer.reply(std::slice::from_ref(&question));
     assert_eq!(answers.len(), 1, "{question:?}: {answers:?}");
     answers.into_iter().next().expect("one answer")
 }
@@ -347,6 +347,12 @@ fn a_wrong_figure_is_corrected_first_and_a_right_one_confirmed() {
             Intent::Salary,
             stated(37000.0, false),
             "Close. The median salary in 2015 was $37,110 a year (BLS, 2015).",
+        ),
+        (
+            "highest pay",
+            Intent::Salary,
+            stated(43080.0, false),
+            "Not quite. The highest average annual wage by industry in 2015 was in professional, scientific and technical services: $52,940 a year (BLS, 2015). $43,080 is the average in general medical and surgical hospitals in 2015.",
         ),
         (
             "job growth",

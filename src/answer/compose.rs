@@ -575,14 +575,15 @@ impl<'k> Composer<'k> {
     }
 
     /// Writes `lead` facts, then one line of `context` (facts not already
-    /// given) on a line of its own, ending with the year of any pay figures.
-    /// Records what it gave in `given`.
+    /// given) on a line of its own, ending (`with_year_note`) with the year
+    /// of any pay figures. Records what it gave in `given`.
     fn write_plan(
         &self,
         prose: &mut Prose,
         lead: &[FactKey],
         context: &[FactKey],
         given: &mut Vec<FactKey>,
+        with_year_note: bool,
     ) {
         let mut pay_years: Vec<u16> = Vec::new();
         // Sentences of the paragraph being written; a fact with a list is a
@@ -641,6 +642,7 @@ impl<'k> Composer<'k> {
         pay_years.sort_unstable();
         pay_years.dedup();
         let year_note = match pay_years.as_slice() {
+            _ if !with_year_note => None,
             [] => None,
             [year] => Some(format!(
                 "These figures are from {year}; the article gives none more recent."
@@ -789,7 +791,7 @@ impl<'k> Composer<'k> {
         }
         // Context already given earlier in this reply is not repeated.
         context.retain(|key| !given.facts.contains(key));
-        self.write_plan(&mut prose, &lead, &context, &mut facts_given);
+        self.write_plan(&mut prose, &lead, &context, &mut facts_given, true);
         if !gaps.is_empty() {
             prose.push(gaps.join(" "));
             let near: Vec<FactKey> = closest
@@ -801,13 +803,14 @@ impl<'k> Composer<'k> {
                     paragraphs: Vec::new(),
                     cited: prose.cited.clone(),
                 };
-                self.write_plan(&mut closest_prose, &[*first], rest, &mut facts_given);
+                self.write_plan(&mut closest_prose, &[*first], rest, &mut facts_given, false);
                 prose.cited = closest_prose.cited;
                 if let Some((opening, others)) = closest_prose.paragraphs.split_first() {
-                    prose.push(format!(
-                        "What the article does say: {}",
-                        lower_first(opening)
-                    ));
+                    let opening = match opening.strip_prefix("The article ") {
+                        Some(rest) => format!("it {rest}"),
+                        None => lower_first(opening),
+                    };
+                    prose.push(format!("What the article does say: {opening}"));
                     for paragraph in others {
                         prose.push(paragraph.clone());
                     }
@@ -871,12 +874,15 @@ impl<'k> Composer<'k> {
                 continue;
             }
             let asked = lead.iter().find_map(|key| {
-                let kind = match key {
-                    FactKey::PayMedian => PayKind::Median,
-                    FactKey::PayAverage => PayKind::Average,
-                    _ => return None,
+                let figure = match key {
+                    FactKey::PayMedian => self.pay_of(PayKind::Median).next(),
+                    FactKey::PayAverage => self.pay_of(PayKind::Average).next(),
+                    FactKey::PayHighest => self
+                        .pay_of(PayKind::IndustryAverage)
+                        .max_by_key(|f| f.amount),
+                    _ => None,
                 };
-                self.pay_of(kind).next().map(|f| (*key, f))
+                figure.map(|f| (*key, f))
             });
             let matching = |f: &&PayFigure| {
                 (figure.value - f64::from(f.amount)).abs() <= f64::from(f.amount) * CLOSE_FRACTION
@@ -885,7 +891,10 @@ impl<'k> Composer<'k> {
             let exact = |f: &PayFigure| (figure.value - f64::from(f.amount)).abs() < 0.5;
             return match (asked, known) {
                 (Some((key, target)), _) => {
-                    let fact = Self::pay_fact(target);
+                    let fact = match key {
+                        FactKey::PayHighest => self.fact(key)?,
+                        _ => Self::pay_fact(target),
+                    };
                     let verdict = if exact(target) {
                         "Yes.".to_string()
                     } else if matching(&target) {
@@ -1188,7 +1197,7 @@ impl<'k> Composer<'k> {
     ) -> Answer {
         let mut prose = Prose::default();
         let mut given = Vec::new();
-        self.write_plan(&mut prose, facts, &[], &mut given);
+        self.write_plan(&mut prose, facts, &[], &mut given, true);
         if let Some(extra) = extra {
             // The extra paragraph restates facts of the same section, under
             // the citation already given.
