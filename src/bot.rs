@@ -51,6 +51,26 @@ impl CareerBot {
         self.engine.classify(message)
     }
 
+    /// How `classification` of `message` was reached, with the examples
+    /// nearest to each question found, for `ask --explain`.
+    pub fn explain(&self, classification: &Classification, message: &str) -> String {
+        use std::fmt::Write;
+        let mut out = classification.explain();
+        let _ = write!(out, "\nnearest examples:");
+        for (example, similarity) in
+            self.engine
+                .nearest_examples(&self.knowledge.examples, message, 5)
+        {
+            let _ = write!(
+                out,
+                "\n  {similarity:.2} {:<16} {:?}",
+                example.label.name(),
+                example.text
+            );
+        }
+        out
+    }
+
     /// The full reply to a free-text message.
     pub fn reply(&self, message: &str) -> Reply {
         let classification = self.classify(message);

@@ -80,23 +80,17 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
     let reply = bot.reply_to(&classification);
     let mut out = std::io::stdout().lock();
     if json {
-        let intents: Vec<&str> = reply.intents.iter().map(|i| i.name()).collect();
-        // Aspects and gaps over every question in the message, in the
-        // asker's order, each named once.
-        let mut aspects: Vec<&str> = Vec::new();
-        let mut uncovered: Vec<&str> = Vec::new();
-        for ask in &classification.asks {
-            for name in &ask.aspects {
-                if !aspects.contains(&name.as_str()) {
-                    aspects.push(name);
-                }
-            }
-            for name in &ask.uncovered {
-                if !uncovered.contains(&name.as_str()) {
-                    uncovered.push(name);
-                }
-            }
-        }
+        let intents: Vec<&str> = classification
+            .labelled_intents()
+            .iter()
+            .map(|i| i.name())
+            .collect();
+        let small_talk: Vec<&str> = classification
+            .small_talk()
+            .iter()
+            .map(|i| i.name())
+            .collect();
+        // Every citation the answers give, each once, in order.
         let mut sources: Vec<String> = Vec::new();
         for source in reply.answers.iter().flat_map(cited_sources) {
             if !sources.contains(&source) {
@@ -106,19 +100,20 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
         let mut object = serde_json::json!({
             "text": question,
             "intents": intents,
-            "aspects": aspects,
-            "uncovered": uncovered,
+            "aspects": classification.aspects(),
+            "uncovered": classification.uncovered(),
+            "small_talk": small_talk,
             "kind": format!("{:?}", reply.kind).to_lowercase(),
             "answer": render_reply(&reply),
             "sources": sources,
         });
         if explain {
-            object["explain"] = serde_json::Value::String(classification.explain());
+            object["explain"] = serde_json::Value::String(bot.explain(&classification, question));
         }
         writeln!(out, "{object}")?;
     } else {
         if explain {
-            writeln!(out, "{}\n", classification.explain())?;
+            writeln!(out, "{}\n", bot.explain(&classification, question))?;
         }
         writeln!(
             out,
@@ -143,24 +138,33 @@ fn classify(bot: &CareerBot) -> anyhow::Result<ExitCode> {
         // a large file should not stop the run.
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
-        let intents = bot.classify(text).intents;
-        write_classified(&mut out, text, &intents)?;
+        let classification = bot.classify(text);
+        write_classified(&mut out, text, &classification)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_classified(out: &mut impl Write, text: &str, intents: &[Intent]) -> std::io::Result<()> {
+/// One line of `classify` output: `{"text", "intents", "aspects", "uncovered"}`.
+fn write_classified(
+    out: &mut impl Write,
+    text: &str,
+    classification: &career_bot::engine::Classification,
+) -> std::io::Result<()> {
     out.write_all(b"{\"text\":")?;
     serde_json::to_writer(&mut *out, text)?;
-    out.write_all(b",\"intents\":[")?;
-    for (i, intent) in intents.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        write!(out, "\"{}\"", intent.name())?;
-    }
-    out.write_all(b"]}\n")
+    out.write_all(b",\"intents\":")?;
+    let intents: Vec<&str> = classification
+        .labelled_intents()
+        .iter()
+        .map(|i| i.name())
+        .collect();
+    serde_json::to_writer(&mut *out, &intents)?;
+    out.write_all(b",\"aspects\":")?;
+    serde_json::to_writer(&mut *out, &classification.aspects())?;
+    out.write_all(b",\"uncovered\":")?;
+    serde_json::to_writer(&mut *out, &classification.uncovered())?;
+    out.write_all(b"}\n")
 }
 
 fn evaluate(
@@ -171,7 +175,7 @@ fn evaluate(
     max_misses: usize,
 ) -> anyhow::Result<ExitCode> {
     let cases = eval::parse(text).with_context(|| format!("in {name}"))?;
-    let report = eval::score(&cases, |question| bot.classify(question).intents);
+    let report = eval::score(&cases, |question| bot.classify(question).labelled_intents());
     let mut out = std::io::stdout().lock();
     writeln!(out, "{name}: {} questions", report.total)?;
     writeln!(out, "intent         precision  recall   support")?;

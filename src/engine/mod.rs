@@ -1,847 +1,842 @@
-//! The intent engine: which intents a message asks about, and why.
+//! The engine: which questions a message asks, about what, and why.
 //!
-//! [`Engine::classify`] normalises a message ([`normalize`]), corrects typos
-//! against the intent table's vocabulary ([`fuzzy`]), splits the message
-//! into clauses, and scores every intent in every clause with the table's
-//! patterns and keywords. The decision rule, and the file it reads, are
-//! described at the top of `knowledge/intents.toml`.
+//! [`Engine::classify`] runs these stages, each in its own module:
 //!
-//! Pure and deterministic: no I/O, no clock, no randomness. Every regex is
-//! compiled once, in [`Engine::new`].
+//! 1. [`normalize`]: Discord markup, emoji, slang and case away; words and
+//!    the breaks between them.
+//! 2. [`questions`]: the sentences that ask (background sentences add no
+//!    topic), each cut into clauses.
+//! 3. [`fuzzy`]: words the examples never use are corrected to a close word
+//!    they do use ("salery" → "salary").
+//! 4. [`features`] and [`classifier`]: hashed word and character n-grams,
+//!    scored by a logistic-regression model trained from
+//!    `knowledge/examples/` when the engine is built.
+//! 5. [`guards`]: the subject of each question (another occupation gets no
+//!    career answer), the aspects asked, the figures stated.
+//! 6. Decide: a label is taken when its probability clears [`ACCEPT`] with
+//!    a [`MARGIN`] over the next; a topic that only reaches [`SUGGEST`]
+//!    becomes a "did you mean", never an answer.
+//!
+//! Nothing here names a career: names, aliases, examples and aspects all
+//! come from the knowledge. Pure and deterministic: no I/O, no clock, no
+//! randomness beyond the training shuffle's fixed seed. Every regex is
+//! compiled once, when the knowledge loads.
 
+pub mod classifier;
+pub mod features;
 pub mod fuzzy;
+pub mod guards;
 pub mod normalize;
+pub mod questions;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::fmt::Write as _;
 
-use regex::{Regex, RegexSet};
-
-use crate::intent::{Ask, Intent};
-use crate::knowledge::Knowledge;
+use crate::intent::{Ask, Intent, StatedFigure};
+use crate::knowledge::{AspectCatalogue, Example, ExampleLabel, Knowledge};
+use classifier::{Model, Sample, TrainingPlan};
+use features::{Feature, WordPair};
 use fuzzy::KeywordIndex;
-use normalize::{collapse_runs, Normalizer, Token};
+use guards::{Guards, Subject};
+use normalize::Normalizer;
+use questions::Sentence;
 
-/// Most clauses read separately; later ones join the last (see `classify`).
-const MAX_CLAUSES: usize = 16;
+/// Probability a label needs to be taken.
+pub const ACCEPT: f32 = 0.45;
+/// How far the taken label must lead the next one.
+pub const MARGIN: f32 = 0.15;
+/// Probability at which a topic not taken is offered as "did you mean".
+pub const SUGGEST: f32 = 0.25;
+/// A topic in a question with no sign it is about a career ("how much do i
+/// pay this month") needs this much.
+pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
+/// A second topic in a question whose clauses are read apart needs this.
+const CLAUSE_ACCEPT: f32 = 0.55;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
-/// Longest clause the subject slots are run on.
-const MAX_SLOT_CLAUSE_BYTES: usize = 400;
+/// Words shorter than this are never corrected.
+const MIN_CORRECTED_LEN: usize = 4;
 
-/// Typo look-ups done so far for one message.
-#[derive(Default)]
-struct TypoBudget {
-    lookups: usize,
-    seen: std::collections::HashMap<String, Word>,
-}
-
-/// Cache for the lazy DFA of the combined pattern set.
-const PATTERN_DFA_CACHE_BYTES: usize = 64 << 20;
-
-/// Score an intent needs in a clause to be answered.
-pub const THRESHOLD: f32 = 1.0;
-/// Score of a strong pattern or an exactly spelt keyword.
-const STRONG: f32 = 1.0;
-/// Score of a weak pattern, a weak keyword or a typo-corrected keyword.
-const WEAK: f32 = 0.5;
-/// Added to weak evidence when the message is about this career or terse.
-const CONTEXT_BONUS: f32 = 0.5;
-
-/// What made an intent score in a clause.
+/// One question of a message as the engine read it, for `--explain`.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Rule {
-    /// The strong pattern at this position in the intent's `strong` list.
-    StrongPattern { index: usize, pattern: String },
-    /// The weak pattern at this position in the intent's `weak` list.
-    WeakPattern { index: usize, pattern: String },
-    /// A keyword, spelt exactly.
-    Keyword(String),
-    /// A weak keyword, spelt exactly.
-    WeakKeyword(String),
-    /// A keyword reached by correcting a typo.
-    TypoKeyword {
-        typed: String,
-        keyword: String,
-        distance: usize,
-    },
-    /// An exclude pattern that vetoed the intent in the clause.
-    Excluded { index: usize, pattern: String },
-}
-
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Rule::StrongPattern { index, pattern } => write!(f, "strong[{index}] /{pattern}/"),
-            Rule::WeakPattern { index, pattern } => write!(f, "weak[{index}] /{pattern}/"),
-            Rule::Keyword(word) => write!(f, "keyword \"{word}\""),
-            Rule::WeakKeyword(word) => write!(f, "weak keyword \"{word}\""),
-            Rule::TypoKeyword {
-                typed,
-                keyword,
-                distance,
-            } => write!(
-                f,
-                "keyword \"{keyword}\" from typo \"{typed}\" (distance {distance})"
-            ),
-            Rule::Excluded { index, pattern } => {
-                write!(f, "excluded by exclude[{index}] /{pattern}/")
-            }
-        }
-    }
-}
-
-/// One piece of evidence for (or against) an intent.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Evidence {
-    pub intent: Intent,
-    /// Which clause of the message (0-based).
-    pub clause: usize,
-    pub rule: Rule,
-    /// What this rule contributes before any context bonus.
-    pub score: f32,
-}
-
-/// Whom the message asks about.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// Nobody named, or this career's specialists.
-    ThisCareer,
-    /// One of the related careers in the knowledge file.
-    Alternative(String),
-    /// Some other occupation: no career answer.
-    Other(String),
+pub struct QuestionTrace {
+    /// The sentence, normalised and corrected.
+    pub text: String,
+    /// Typo corrections made: (typed, read).
+    pub corrections: Vec<(String, String)>,
+    /// The classifier's best labels for the whole sentence.
+    pub top: Vec<(ExampleLabel, f32)>,
+    /// Each clause read on its own (when there are several): its text and best label.
+    pub clauses: Vec<(String, ExampleLabel, f32)>,
+    /// Guard rails that fired, in words.
+    pub guard_rails: Vec<String>,
+    /// What was decided, in words.
+    pub decision: String,
 }
 
 /// The engine's verdict on one message.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Classification {
-    /// Intents to answer, in [`Intent::ALL`] order; empty when out of scope.
+    /// Intents answered (topics, or small talk when there is no topic), in
+    /// [`Intent::ALL`] order; empty when the bot answers nothing.
     pub intents: Vec<Intent>,
-    /// The questions found in the message, in the asker's order: what the
-    /// answers are composed from.
+    /// The questions found, in the asker's order: what answers are built from.
     pub asks: Vec<Ask>,
     /// The message had no readable words.
     pub is_empty_message: bool,
-    /// The normalised, typo-corrected clauses.
-    pub clauses: Vec<String>,
-    /// Whether the message is about this career (an alias or context cue).
-    pub career_context: bool,
-    /// Whom the message asks about.
-    pub subject: Subject,
-    /// Every rule that fired, including those that fell short.
-    pub evidence: Vec<Evidence>,
-    /// Best score per intent that scored at all, in [`Intent::ALL`] order.
-    pub scores: Vec<(Intent, f32)>,
-    /// Near misses worth offering as "did you mean".
+    /// Topics that came close, offered as "did you mean" when nothing was taken.
     pub suggestions: Vec<Intent>,
+    /// How each question was read.
+    pub questions: Vec<QuestionTrace>,
 }
 
 impl Classification {
+    /// The intents evaluation labels use (see [`Intent::LABELLED`]).
+    pub fn labelled_intents(&self) -> Vec<Intent> {
+        self.intents
+            .iter()
+            .copied()
+            .filter(|i| i.is_labelled())
+            .collect()
+    }
+
+    /// Covered aspects asked, in the asker's order, each once.
+    pub fn aspects(&self) -> Vec<String> {
+        unique(self.asks.iter().flat_map(|ask| ask.aspects.iter()))
+    }
+
+    /// Uncovered aspects asked, in the asker's order, each once.
+    pub fn uncovered(&self) -> Vec<String> {
+        unique(self.asks.iter().flat_map(|ask| ask.uncovered.iter()))
+    }
+
+    /// Small talk other than the labelled kinds (goodbye, acknowledgement, insult).
+    pub fn small_talk(&self) -> Vec<Intent> {
+        self.intents
+            .iter()
+            .copied()
+            .filter(|i| !i.is_labelled())
+            .collect()
+    }
+
     /// Human-readable account of the decision, for `ask --explain`.
     pub fn explain(&self) -> String {
-        use std::fmt::Write;
         let mut out = String::new();
-        let _ = writeln!(out, "clauses: {:?}", self.clauses);
-        let _ = writeln!(out, "about this career: {}", self.career_context);
-        let _ = writeln!(out, "subject: {:?}", self.subject);
-        for evidence in &self.evidence {
-            let _ = writeln!(
-                out,
-                "  clause {} {:<13} {:+.1}  {}",
-                evidence.clause, evidence.intent, evidence.score, evidence.rule
-            );
+        for (i, question) in self.questions.iter().enumerate() {
+            let _ = writeln!(out, "question {}: {:?}", i + 1, question.text);
+            for (typed, read) in &question.corrections {
+                let _ = writeln!(out, "  typo: {typed:?} read as {read:?}");
+            }
+            let top: Vec<String> = question
+                .top
+                .iter()
+                .map(|(label, p)| format!("{label} {p:.2}"))
+                .collect();
+            let _ = writeln!(out, "  classifier: {}", top.join(", "));
+            for (text, label, p) in &question.clauses {
+                let _ = writeln!(out, "  clause {text:?}: {label} {p:.2}");
+            }
+            for rail in &question.guard_rails {
+                let _ = writeln!(out, "  guard rail: {rail}");
+            }
+            let _ = writeln!(out, "  decision: {}", question.decision);
         }
-        for (intent, score) in &self.scores {
-            let verdict = if self.intents.contains(intent) {
-                "answered"
-            } else {
-                "below threshold"
-            };
-            let _ = writeln!(
-                out,
-                "score {intent:<13} {score:.1} ({verdict}, threshold {THRESHOLD:.1})"
-            );
-        }
-        let names: Vec<_> = self.intents.iter().map(|i| i.name()).collect();
-        let _ = write!(out, "intents: [{}]", names.join(", "));
+        let names: Vec<&str> = self.intents.iter().map(|i| i.name()).collect();
+        let _ = write!(
+            out,
+            "intents: [{}]  aspects: {:?}  uncovered: {:?}",
+            names.join(", "),
+            self.aspects(),
+            self.uncovered()
+        );
         out
     }
 }
 
-/// Where a pattern in the combined set came from.
-#[derive(Clone, Copy, Debug)]
-enum PatternRole {
-    Strong(Intent, usize),
-    Weak(Intent, usize),
-    Exclude(Intent, usize),
-    Context,
+fn unique<'a>(items: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        if !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    out
 }
 
 /// A word after typo correction.
 #[derive(Clone, Debug)]
 struct Word {
-    text: String,
-    /// What was typed, when `text` is a correction.
-    typed: Option<(String, usize)>,
+    typed: String,
+    read: String,
 }
 
-/// The compiled intent table, ready to classify messages.
+/// Typo look-ups done so far for one message.
+#[derive(Default)]
+struct TypoBudget {
+    lookups: usize,
+    seen: HashMap<String, String>,
+}
+
+/// The classifier's reading of one piece of text.
+#[derive(Clone, Debug)]
+struct Reading {
+    /// (label index, probability), best first.
+    ranked: Vec<(usize, f32)>,
+}
+
+impl Reading {
+    fn best(&self) -> (usize, f32) {
+        self.ranked.first().copied().unwrap_or((0, 0.0))
+    }
+
+    fn margin(&self) -> f32 {
+        let first = self.best().1;
+        let second = self.ranked.get(1).map_or(0.0, |r| r.1);
+        first - second
+    }
+
+    /// The label taken, if the best one is clear enough.
+    fn taken(&self, accept: f32) -> Option<usize> {
+        let (label, p) = self.best();
+        (p >= accept && self.margin() >= MARGIN).then_some(label)
+    }
+}
+
+/// What one question sentence was found to ask.
+#[derive(Default)]
+struct SentenceVerdict {
+    /// Topics, in the order their clauses came.
+    topics: Vec<Intent>,
+    small_talk: Vec<Intent>,
+    /// Per topic: covered and uncovered aspects.
+    aspects: HashMap<Intent, (Vec<String>, Vec<String>)>,
+    /// Uncovered aspects asked with no topic left.
+    uncovered_alone: Vec<String>,
+    other_subject: Option<String>,
+    /// Topics close enough to suggest.
+    near: Vec<Intent>,
+    off_scope: bool,
+    /// Figures the sentence states.
+    stated: Vec<StatedFigure>,
+}
+
+/// The trained engine, ready to classify messages.
 #[derive(Debug)]
 pub struct Engine {
     normalizer: Normalizer,
-    /// Every strong, weak, exclude and context pattern, matched in one pass.
-    patterns: RegexSet,
-    roles: Vec<PatternRole>,
-    pattern_sources: Vec<String>,
-    subject_slots: Vec<Regex>,
-    subject_slot_set: RegexSet,
-    /// Words never corrected.
+    joiners: Vec<String>,
+    /// Words never corrected: every word the examples use, and the lexicon's.
     known: HashSet<String>,
-    /// Words the table cares about: a terse clause is made only of these.
-    topical: HashSet<String>,
-    function_words: HashSet<String>,
-    clause_breaks: HashSet<String>,
     typo_index: KeywordIndex,
-    /// Keyword → the intents it belongs to, and whether it is strong there.
-    keywords: HashMap<String, Vec<(Intent, bool)>>,
-    /// Any name of this career, singular or plural.
-    career_alias: Regex,
-    /// Each related career's title and a regex for its names.
-    alternatives: Vec<(String, Regex)>,
-    own_subject_words: HashSet<String>,
-    /// Any other occupation; the match names which.
-    other_occupation: Regex,
-    /// Phrases in which an occupation word names a place or a thing.
-    occupation_exception: Regex,
-    terse_words: usize,
+    labels: Vec<ExampleLabel>,
+    model: Model,
+    guards: Guards,
+    aspects: AspectCatalogue,
 }
 
 impl Engine {
-    /// Compiles the intent table in `knowledge`.
+    /// Builds the engine and trains its classifier on `knowledge`'s examples.
     pub fn new(knowledge: &Knowledge) -> Engine {
         let table = &knowledge.intents;
         let normalizer = Normalizer::new(&table.lexicon);
-        let mut roles = Vec::new();
-        let mut pattern_sources = Vec::new();
-        for rule in &table.rules {
-            for p in &rule.strong {
-                roles.push(PatternRole::Strong(rule.intent, p.index));
-                pattern_sources.push(p.as_str().to_string());
-            }
-            for p in &rule.weak {
-                roles.push(PatternRole::Weak(rule.intent, p.index));
-                pattern_sources.push(p.as_str().to_string());
-            }
-            for p in &rule.exclude {
-                roles.push(PatternRole::Exclude(rule.intent, p.index));
-                pattern_sources.push(p.as_str().to_string());
-            }
-        }
-        for p in &table.scope.context {
-            roles.push(PatternRole::Context);
-            pattern_sources.push(p.as_str().to_string());
-        }
-        // Each pattern compiled on its own during validation, so the set
-        // compiles too; an empty set is the fallback for the impossible case.
-        // The set's lazy DFA gains states as it meets new messages; with the
-        // default cache it would keep throwing them away and rebuilding them,
-        // so it gets room for the whole table's states.
-        let patterns = regex::RegexSetBuilder::new(&pattern_sources)
-            .dfa_size_limit(PATTERN_DFA_CACHE_BYTES)
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
-        let subject_slots: Vec<Regex> = table
-            .scope
-            .subject_slots
-            .iter()
-            .map(|p| p.regex.clone())
-            .collect();
-        let subject_slot_set = RegexSet::new(subject_slots.iter().map(Regex::as_str))
-            .unwrap_or_else(|_| RegexSet::empty());
-
-        let normal_phrase = |phrase: &str| normalizer.normalize(phrase).text();
-        let career_aliases: Vec<String> = knowledge
-            .occupation
-            .aliases
-            .iter()
-            .map(|a| normal_phrase(a))
-            .collect();
-        let alternatives: Vec<(String, Vec<String>)> = knowledge
-            .occupation
-            .alternatives
-            .iter()
-            .map(|alt| {
-                (
-                    alt.title.clone(),
-                    alt.aliases.iter().map(|a| normal_phrase(a)).collect(),
-                )
-            })
-            .collect();
-
-        let mut keywords: HashMap<String, Vec<(Intent, bool)>> = HashMap::new();
-        let mut topical: HashSet<String> = HashSet::new();
-        for rule in &table.rules {
-            let strong: HashSet<String> = rule.keywords.iter().cloned().collect();
-            let weak: HashSet<String> = rule.weak_keywords.iter().cloned().collect();
-            topical.extend(strong.iter().cloned());
-            topical.extend(weak.iter().cloned());
-            for word in &strong {
-                keywords
-                    .entry(word.clone())
-                    .or_default()
-                    .push((rule.intent, true));
-            }
-            for word in weak.iter().filter(|w| !strong.contains(*w)) {
-                keywords
-                    .entry(word.clone())
-                    .or_default()
-                    .push((rule.intent, false));
-            }
-        }
-        // Words written in the context patterns are career nouns ("job",
-        // "field", "profession"); they count as topical like the keywords.
-        let context_words: Vec<String> = table
-            .scope
-            .context
-            .iter()
-            .flat_map(|p| literal_words(p.as_str()))
-            .filter(|w| !table.lexicon.function_words.contains(w))
-            .collect();
-        topical.extend(context_words.iter().cloned());
-        let phrase_words = |phrases: &[String]| -> Vec<String> {
-            phrases
-                .iter()
-                .flat_map(|p| p.split_whitespace().map(str::to_string))
-                .collect()
-        };
-        let alias_words = phrase_words(&career_aliases);
-        let alternative_words: Vec<String> = alternatives
-            .iter()
-            .flat_map(|(_, aliases)| phrase_words(aliases))
-            .collect();
-        topical.extend(alias_words.iter().cloned());
-        topical.extend(alternative_words.iter().cloned());
-        let pattern_words: Vec<String> = pattern_sources
-            .iter()
-            .flat_map(|p| literal_words(p))
-            .collect();
-        let occupation_words = phrase_words(&table.scope.other_occupations);
-        let replacement_words: Vec<String> = table
-            .lexicon
-            .replacements
-            .iter()
-            .flat_map(|(_, to)| to.split_whitespace().map(str::to_string))
-            .collect();
-
+        let labels = ExampleLabel::all();
         let mut known: HashSet<String> = HashSet::new();
+        let mut topical_counts: HashMap<String, usize> = HashMap::new();
+        let guards = Guards::new(knowledge, |phrase: &str| {
+            normalizer.normalize(phrase).text()
+        });
+        let mut normalised: Vec<(usize, Vec<String>)> =
+            Vec::with_capacity(knowledge.examples.len());
+        for example in &knowledge.examples {
+            let Some(class) = labels.iter().position(|l| *l == example.label) else {
+                continue;
+            };
+            let words = guards.mark_career(example_words(
+                &normalizer,
+                &table.lexicon.clause_breaks,
+                &example.text,
+            ));
+            for word in &words {
+                known.insert(word.clone());
+                if example.label != ExampleLabel::OffTopic {
+                    *topical_counts.entry(word.clone()).or_default() += 1;
+                }
+            }
+            normalised.push((class, words));
+        }
         known.extend(table.lexicon.function_words.iter().cloned());
         known.extend(table.lexicon.not_typos.iter().cloned());
         known.extend(table.scope.own_subject_words.iter().cloned());
-        known.extend(topical.iter().cloned());
-        known.extend(pattern_words);
-        known.extend(occupation_words.iter().cloned());
-        known.extend(replacement_words);
-
+        for phrase in table
+            .scope
+            .other_occupations
+            .iter()
+            .chain(&knowledge.occupation.aliases)
+        {
+            known.extend(normalizer.normalize(phrase).words().map(str::to_string));
+        }
+        // Correction targets: words the career examples use more than once,
+        // long enough that one edit does not reach a different common word.
         let typo_index = KeywordIndex::new(
-            topical
+            topical_counts
                 .iter()
-                .chain(occupation_words.iter())
-                .map(String::as_str),
+                .filter(|(word, &count)| count >= 2 && word.chars().count() >= MIN_CORRECTED_LEN)
+                .map(|(word, _)| word.as_str()),
         );
+        let model = train(&normalised, labels.len());
         Engine {
+            joiners: table.lexicon.clause_breaks.clone(),
             normalizer,
-            patterns,
-            roles,
-            pattern_sources,
-            subject_slots,
-            subject_slot_set,
             known,
-            topical,
-            function_words: table.lexicon.function_words.iter().cloned().collect(),
-            clause_breaks: table.lexicon.clause_breaks.iter().cloned().collect(),
             typo_index,
-            keywords,
-            career_alias: phrase_regex(&career_aliases),
-            alternatives: alternatives
-                .iter()
-                .map(|(title, aliases)| (title.clone(), phrase_regex(aliases)))
-                .collect(),
-            own_subject_words: table.scope.own_subject_words.iter().cloned().collect(),
-            other_occupation: phrase_regex(&table.scope.other_occupations),
-            occupation_exception: phrase_regex(&table.scope.occupation_exceptions),
-            terse_words: table.scope.terse_words,
+            labels,
+            model,
+            guards,
+            aspects: knowledge.aspects.clone(),
         }
     }
 
-    /// Which intents `message` asks about.
+    /// How many distinct features the classifier learnt.
+    pub fn feature_count(&self) -> usize {
+        self.model.feature_count()
+    }
+
+    /// Which questions `message` asks.
     pub fn classify(&self, message: &str) -> Classification {
         let normalized = self.normalizer.normalize(message);
-        let mut clauses: Vec<Vec<Word>> = vec![Vec::new()];
-        let mut typo_budget = TypoBudget::default();
-        for token in &normalized.tokens {
-            // Past the clause limit, words join the last clause: still read
-            // (an exclude or another occupation there still counts), but the
-            // work per message stays bounded whatever is pasted in.
-            let is_break = match token {
-                Token::Break => true,
-                Token::Word(word) => self.clause_breaks.contains(word),
-            };
-            if is_break {
-                let last_is_empty = clauses.last().is_some_and(Vec::is_empty);
-                if !last_is_empty && clauses.len() < MAX_CLAUSES {
-                    clauses.push(Vec::new());
-                }
-                continue;
-            }
-            if let Token::Word(word) = token {
-                let corrected = self.correct(word, &mut typo_budget);
-                if let Some(last) = clauses.last_mut() {
-                    last.push(corrected);
-                }
-            }
-        }
-        clauses.retain(|clause| !clause.is_empty());
-        let clause_texts: Vec<String> = clauses.iter().map(|c| ascii_text(c)).collect();
-        let full_text = clause_texts.join(" ");
         let mut result = Classification {
-            intents: Vec::new(),
-            asks: Vec::new(),
             is_empty_message: normalized.is_empty(),
-            clauses: clause_texts.clone(),
-            career_context: false,
-            subject: Subject::ThisCareer,
-            evidence: Vec::new(),
-            scores: Vec::new(),
-            suggestions: Vec::new(),
+            ..Classification::default()
         };
         if result.is_empty_message {
             return result;
         }
-
-        let matches: Vec<Vec<usize>> = clause_texts
-            .iter()
-            .map(|text| self.patterns.matches(text).into_iter().collect())
-            .collect();
-        result.career_context = self.career_alias.is_match(&full_text)
-            || matches
-                .iter()
-                .flatten()
-                .any(|&i| matches!(self.roles[i], PatternRole::Context));
-        result.subject = self.subject(&clause_texts, &full_text);
-
-        // Score every intent in every clause. An exclude pattern anywhere in
-        // the message vetoes its intent everywhere: "what must I pay, at a
-        // minimum, on my bill" is about a bill in every clause.
-        let mut per_clause = vec![[0.0f32; Intent::ALL.len()]; clauses.len()];
-        let mut has_strong = vec![[false; Intent::ALL.len()]; clauses.len()];
-        let mut excluded = [false; Intent::ALL.len()];
-        for (clause_index, (clause, matched)) in clauses.iter().zip(&matches).enumerate() {
-            let terse = self.is_terse(clause);
-            let bonus = if result.career_context || terse {
-                CONTEXT_BONUS
-            } else {
-                0.0
-            };
-            // Keyword hits for every intent, found in one pass over the words.
-            let keyword_hits: Vec<(Intent, bool, &Word)> = clause
-                .iter()
-                .filter_map(|word| self.keywords.get(&word.text).map(|owners| (owners, word)))
-                .flat_map(|(owners, word)| {
-                    owners
-                        .iter()
-                        .map(move |&(intent, strong)| (intent, strong, word))
-                })
-                .collect();
-            for (intent_index, &intent) in Intent::ALL.iter().enumerate() {
-                let clause_evidence =
-                    self.evidence_for(intent, clause_index, &keyword_hits, matched);
-                if clause_evidence
-                    .iter()
-                    .any(|e| matches!(e.rule, Rule::Excluded { .. }))
-                {
-                    excluded[intent_index] = true;
-                }
-                let strong = clause_evidence.iter().any(|e| e.score >= STRONG);
-                has_strong[clause_index][intent_index] = strong;
-                let weak = clause_evidence
-                    .iter()
-                    .any(|e| e.score > 0.0 && e.score < STRONG);
-                per_clause[clause_index][intent_index] = if strong {
-                    STRONG
-                } else if weak {
-                    WEAK + bonus
-                } else {
-                    0.0
-                };
-                result.evidence.extend(clause_evidence);
-            }
+        let sentences = questions::sentences(&normalized.tokens, &self.joiners);
+        let mut budget = TypoBudget::default();
+        let mut verdicts = Vec::new();
+        for index in questions::questions(&sentences) {
+            let (verdict, trace) = self.read_sentence(&sentences[index], &mut budget);
+            verdicts.push(verdict);
+            result.questions.push(trace);
         }
-        let overview = Intent::Overview as usize;
-        for (scores, strong) in per_clause.iter_mut().zip(&has_strong) {
-            // "Tell me about the job market" asks about the market: the
-            // overview is the fallback topic, kept only when no other topic
-            // in the clause is asked for outright.
-            if strong
-                .iter()
-                .enumerate()
-                .any(|(i, &s)| s && i != overview && Intent::ALL[i].is_topic())
-            {
-                scores[overview] = 0.0;
-            }
-            for (score, vetoed) in scores.iter_mut().zip(excluded) {
-                if vetoed {
-                    *score = 0.0;
-                }
-            }
-            // A clause with strong evidence for one intent is about that
-            // intent; weak cues beside it ("employers" in "what
-            // certifications do employers want") are incidental.
-            if strong.iter().any(|&s| s) {
-                for (score, _) in scores.iter_mut().zip(strong).filter(|(_, &s)| !s) {
-                    *score = score.min(WEAK);
-                }
-            }
-        }
-        let best: Vec<f32> = (0..Intent::ALL.len())
-            .map(|i| {
-                per_clause
-                    .iter()
-                    .map(|scores| scores[i])
-                    .fold(0.0, f32::max)
-            })
-            .collect();
-        result.scores = Intent::ALL
-            .iter()
-            .zip(&best)
-            .filter(|&(_, &score)| score > 0.0)
-            .map(|(&intent, &score)| (intent, score))
-            .collect();
-        let mut intents: Vec<Intent> = result
-            .scores
-            .iter()
-            .filter(|&&(_, score)| score >= THRESHOLD)
-            .map(|&(intent, _)| intent)
-            .collect();
-        // Small talk only when the whole message was understood: "help, I
-        // lost my phone" is not a request for the bot's help text.
-        let every_clause_understood = per_clause
-            .iter()
-            .all(|scores| scores.iter().any(|&s| s >= THRESHOLD));
-        if !every_clause_understood {
-            intents.retain(|intent| intent.is_topic());
-        }
-
-        match &result.subject {
-            Subject::Other(_) => intents.clear(),
-            Subject::Alternative(_) => {
-                // Only the related-careers answer speaks about another career.
-                if intents.iter().any(|i| i.is_topic()) {
-                    intents = vec![Intent::Alternatives];
-                }
-            }
-            Subject::ThisCareer => {}
-        }
-        if intents.iter().any(|i| i.is_topic()) {
-            intents.retain(|i| i.is_topic());
-        }
-        if intents.is_empty() && !matches!(result.subject, Subject::Other(_)) {
-            result.suggestions = result
-                .scores
-                .iter()
-                .filter(|(intent, score)| intent.is_topic() && *score >= WEAK)
-                .map(|&(intent, _)| intent)
-                .collect();
-        }
-        // Until the staged engine lands: one question per intent, no aspects.
-        result.asks = intents
-            .iter()
-            .map(|&intent| Ask {
-                intent: Some(intent),
-                ..Ask::default()
-            })
-            .collect();
-        result.intents = intents;
+        self.combine(verdicts, &mut result);
         result
     }
 
-    /// The word as the matcher should read it: known words as typed, others
-    /// with emphasis removed or a typo corrected when that gives a known word.
+    /// The examples nearest to `message` by shared features, for `--explain`.
+    pub fn nearest_examples<'e>(
+        &self,
+        examples: &'e [Example],
+        message: &str,
+        count: usize,
+    ) -> Vec<(&'e Example, f32)> {
+        let normalized = self.normalizer.normalize(message);
+        let words = self
+            .guards
+            .mark_career(normalized.words().map(str::to_string).collect());
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let target = features::extract_plain(&words);
+        let mut scored: Vec<(&Example, f32)> = examples
+            .iter()
+            .map(|example| {
+                let words = self.guards.mark_career(example_words(
+                    &self.normalizer,
+                    &self.joiners,
+                    &example.text,
+                ));
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                (example, cosine(&target, &features::extract_plain(&words)))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.truncate(count);
+        scored
+    }
+
+    fn read(&self, words: &[Word]) -> Reading {
+        let pairs: Vec<WordPair<'_>> = words
+            .iter()
+            .map(|w| WordPair {
+                typed: &w.typed,
+                read: &w.read,
+            })
+            .collect();
+        let mut feats: Vec<Feature> = Vec::with_capacity(words.len() * 16);
+        features::extract(&pairs, &mut feats);
+        let probabilities = self.model.probabilities(&feats);
+        let mut ranked: Vec<(usize, f32)> = probabilities.into_iter().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Reading { ranked }
+    }
+
     fn correct(&self, word: &str, budget: &mut TypoBudget) -> Word {
-        if self.known.contains(word) || word.chars().any(|c| c.is_ascii_digit()) {
+        let unchanged = || Word {
+            typed: word.to_string(),
+            read: word.to_string(),
+        };
+        if self.known.contains(word)
+            || word.chars().count() < MIN_CORRECTED_LEN
+            || word.chars().any(|c| c.is_ascii_digit())
+        {
+            return unchanged();
+        }
+        if let Some(read) = budget.seen.get(word) {
             return Word {
-                text: word.to_string(),
-                typed: None,
+                typed: word.to_string(),
+                read: read.clone(),
             };
-        }
-        // A misspelt plural: "dutys" for "duties".
-        if let Some(stem) = word.strip_suffix("ys") {
-            let plural = format!("{stem}ies");
-            if stem.ends_with(|c: char| !"aeiou".contains(c)) && self.known.contains(&plural) {
-                return Word {
-                    text: plural,
-                    typed: Some((word.to_string(), 2)),
-                };
-            }
-        }
-        let single = collapse_runs(word, 1);
-        if single != word && self.known.contains(&single) {
-            return Word {
-                text: single,
-                typed: None,
-            };
-        }
-        if let Some(done) = budget.seen.get(word) {
-            return done.clone();
         }
         if budget.lookups >= MAX_TYPO_LOOKUPS {
-            return Word {
-                text: word.to_string(),
-                typed: None,
-            };
+            return unchanged();
         }
         budget.lookups += 1;
-        let corrected = match self.typo_index.correct(word) {
-            Some(correction) => Word {
-                text: correction.target,
-                typed: Some((word.to_string(), correction.distance)),
-            },
-            None => Word {
-                text: word.to_string(),
-                typed: None,
-            },
-        };
-        budget.seen.insert(word.to_string(), corrected.clone());
-        corrected
+        let read = self
+            .typo_index
+            .correct(word)
+            .map_or_else(|| word.to_string(), |c| c.target);
+        budget.seen.insert(word.to_string(), read.clone());
+        Word {
+            typed: word.to_string(),
+            read,
+        }
     }
 
-    fn is_terse(&self, clause: &[Word]) -> bool {
-        let content: Vec<&Word> = clause
-            .iter()
-            .filter(|w| !self.function_words.contains(&w.text))
-            .collect();
-        !content.is_empty()
-            && content.len() <= self.terse_words
-            && content.iter().all(|w| self.topical.contains(&w.text))
-    }
-
-    fn evidence_for(
-        &self,
-        intent: Intent,
-        clause_index: usize,
-        keyword_hits: &[(Intent, bool, &Word)],
-        matched: &[usize],
-    ) -> Vec<Evidence> {
-        let mut found = Vec::new();
-        let mut push = |rule: Rule, score: f32| {
-            found.push(Evidence {
-                intent,
-                clause: clause_index,
-                rule,
-                score,
+    /// `words` as the classifier reads them: typos corrected, then every
+    /// name of this career read as one token.
+    fn read_words(&self, words: &[String], budget: &mut TypoBudget) -> Vec<Word> {
+        let corrected: Vec<Word> = words.iter().map(|w| self.correct(w, budget)).collect();
+        let read: Vec<String> = corrected.iter().map(|w| w.read.clone()).collect();
+        let marked = self.guards.mark_career(read);
+        if marked.len() == corrected.len() {
+            return corrected;
+        }
+        marked
+            .into_iter()
+            .map(|word| Word {
+                typed: word.clone(),
+                read: word,
             })
-        };
-        for &i in matched {
-            let pattern = || self.pattern_sources[i].clone();
-            match self.roles[i] {
-                PatternRole::Strong(owner, index) if owner == intent => push(
-                    Rule::StrongPattern {
-                        index,
-                        pattern: pattern(),
-                    },
-                    STRONG,
-                ),
-                PatternRole::Weak(owner, index) if owner == intent => push(
-                    Rule::WeakPattern {
-                        index,
-                        pattern: pattern(),
-                    },
-                    WEAK,
-                ),
-                PatternRole::Exclude(owner, index) if owner == intent => push(
-                    Rule::Excluded {
-                        index,
-                        pattern: pattern(),
-                    },
-                    0.0,
-                ),
-                _ => {}
-            }
-        }
-        for &(owner, strong, word) in keyword_hits {
-            if owner != intent {
-                continue;
-            }
-            match (&word.typed, strong) {
-                (None, true) => push(Rule::Keyword(word.text.clone()), STRONG),
-                (None, false) => push(Rule::WeakKeyword(word.text.clone()), WEAK),
-                (Some((typed, distance)), _) => push(
-                    Rule::TypoKeyword {
-                        typed: typed.clone(),
-                        keyword: word.text.clone(),
-                        distance: *distance,
-                    },
-                    WEAK,
-                ),
-            }
-        }
-        found
+            .collect()
     }
 
-    /// Whom the message is about: another occupation named as a subject, a
-    /// related career, or this one.
-    fn subject(&self, clauses: &[String], full_text: &str) -> Subject {
-        // Subject slots need captures, the slowest kind of match; a clause
-        // longer than any real question is left to the occupation scan below.
-        for clause in clauses.iter().filter(|c| c.len() <= MAX_SLOT_CLAUSE_BYTES) {
-            for slot in self.subject_slot_set.matches(clause).into_iter() {
-                let Some(who) = self.subject_slots[slot]
-                    .captures(clause)
-                    .and_then(|c| c.name("who"))
-                else {
-                    continue;
+    fn label(&self, index: usize) -> ExampleLabel {
+        self.labels[index]
+    }
+
+    fn read_sentence(
+        &self,
+        sentence: &Sentence,
+        budget: &mut TypoBudget,
+    ) -> (SentenceVerdict, QuestionTrace) {
+        let words = self.read_words(&sentence.words, budget);
+        let text = join_read(&words);
+        let whole = self.read(&words);
+        let mut trace = QuestionTrace {
+            text: text.clone(),
+            corrections: words
+                .iter()
+                .filter(|w| w.typed != w.read)
+                .map(|w| (w.typed.clone(), w.read.clone()))
+                .collect(),
+            top: whole
+                .ranked
+                .iter()
+                .take(3)
+                .map(|&(l, p)| (self.label(l), p))
+                .collect(),
+            ..QuestionTrace::default()
+        };
+        let mut verdict = SentenceVerdict::default();
+
+        // (clause text, taken label) for every part read.
+        let mut parts: Vec<(String, Option<ExampleLabel>)> = Vec::new();
+        let has_context = self.guards.has_career_context(&text);
+        let whole_label = whole.taken(ACCEPT).map(|l| self.label(l)).filter(|label| {
+            has_context
+                || !label.intent().is_some_and(Intent::is_topic)
+                || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
+        });
+        if !has_context {
+            trace
+                .guard_rails
+                .push("no career context: a topic needs a clear lead".into());
+        }
+        if sentence.clauses.len() > 1 {
+            for clause in 0..sentence.clauses.len() {
+                let clause_words = self.read_words(sentence.clause_words(clause), budget);
+                let clause_words = &clause_words[..];
+                let reading = self.read(clause_words);
+                let (best, p) = reading.best();
+                let clause_text = join_read(clause_words);
+                trace
+                    .clauses
+                    .push((clause_text.clone(), self.label(best), p));
+                let taken = reading.taken(CLAUSE_ACCEPT).map(|l| self.label(l));
+                parts.push((clause_text, taken));
+            }
+        }
+        let clause_topics: Vec<Intent> = parts
+            .iter()
+            .filter_map(|(_, label)| label.and_then(|l| l.intent()))
+            .filter(|i| i.is_topic())
+            .collect();
+        // The whole sentence decides, unless its clauses clearly ask more
+        // than one topic, or it found none and a clause did.
+        let mut distinct = clause_topics.clone();
+        distinct.dedup();
+        let use_clauses = match whole_label.and_then(|l| l.intent()) {
+            Some(topic) if topic.is_topic() => {
+                distinct.len() >= 2 || (!distinct.is_empty() && !distinct.contains(&topic))
+            }
+            _ => !distinct.is_empty(),
+        };
+        if !use_clauses {
+            parts = vec![(text.clone(), whole_label)];
+        }
+
+        let subject = self.guards.subject(&text);
+        match &subject {
+            Subject::ThisCareer => {}
+            Subject::Alternative(title) => trace
+                .guard_rails
+                .push(format!("subject: the related career {title:?}")),
+            Subject::Other(name) => trace
+                .guard_rails
+                .push(format!("subject: another occupation ({name})")),
+        }
+        let stated_words: Vec<&str> = words.iter().map(|w| w.read.as_str()).collect();
+        let stated = guards::stated_figures(&stated_words);
+
+        for (part_text, label) in &parts {
+            let matched = self.aspects.matching(part_text);
+            match label {
+                Some(ExampleLabel::Intent(intent)) if intent.is_topic() => {
+                    let mut covered = Vec::new();
+                    let mut uncovered = Vec::new();
+                    let mut drop_topic = false;
+                    for &index in &matched {
+                        let aspect = &self.aspects.aspects[index];
+                        if aspect.topic != *intent {
+                            continue;
+                        }
+                        trace.guard_rails.push(format!(
+                            "aspect: {} ({})",
+                            aspect.name,
+                            cover_word(aspect.covered)
+                        ));
+                        if aspect.covered {
+                            covered.push(aspect.name.clone());
+                        } else {
+                            uncovered.push(aspect.name.clone());
+                            drop_topic |= !aspect.keeps_topic;
+                        }
+                    }
+                    // A topic is dropped only when every aspect asked of it is
+                    // one the source cannot answer.
+                    if drop_topic && covered.is_empty() {
+                        verdict.uncovered_alone.extend(uncovered);
+                        continue;
+                    }
+                    if !verdict.topics.contains(intent) {
+                        verdict.topics.push(*intent);
+                    }
+                    let entry = verdict.aspects.entry(*intent).or_default();
+                    entry.0.extend(covered);
+                    entry.1.extend(uncovered);
+                }
+                Some(ExampleLabel::Intent(intent)) => verdict.small_talk.push(*intent),
+                Some(ExampleLabel::Uncovered) => {
+                    let names: Vec<String> = matched
+                        .iter()
+                        .map(|&i| &self.aspects.aspects[i])
+                        .filter(|a| !a.covered)
+                        .map(|a| a.name.clone())
+                        .collect();
+                    for name in &names {
+                        trace
+                            .guard_rails
+                            .push(format!("aspect: {name} (not in the source)"));
+                    }
+                    verdict.uncovered_alone.extend(names);
+                    verdict.off_scope = true;
+                }
+                Some(ExampleLabel::OtherOccupation)
+                    if matches!(subject, Subject::Alternative(_)) =>
+                {
+                    // A related career asked about: its topic is the best
+                    // topic the classifier saw (pay, outlook, or the rest).
+                    if let Some(topic) = best_topic(&whole, &self.labels) {
+                        verdict.topics.push(topic);
+                    }
+                }
+                Some(ExampleLabel::OtherOccupation) | Some(ExampleLabel::OffTopic) => {
+                    verdict.off_scope = true;
+                }
+                None => {}
+            }
+        }
+
+        // The subject overrides: another occupation gets no career answer;
+        // a related career's pay and outlook are not in the source.
+        match subject {
+            Subject::Other(name) if !self.guards.names_this_career(&text) => {
+                verdict.topics.clear();
+                verdict.aspects.clear();
+                verdict.uncovered_alone.clear();
+                verdict.other_subject = Some(name);
+            }
+            Subject::Alternative(_) => {
+                let mut topics = Vec::new();
+                for topic in std::mem::take(&mut verdict.topics) {
+                    match self.alternative_gap(topic) {
+                        Some(gap) => verdict.uncovered_alone.push(gap),
+                        None if !topics.contains(&Intent::Alternatives) => {
+                            topics.push(Intent::Alternatives)
+                        }
+                        None => {}
+                    }
+                }
+                verdict.aspects.clear();
+                verdict.topics = topics;
+            }
+            _ => {}
+        }
+
+        if verdict.topics.is_empty() && verdict.small_talk.is_empty() && !verdict.off_scope {
+            verdict.near = whole
+                .ranked
+                .iter()
+                .take(2)
+                .filter(|&&(_, p)| p >= SUGGEST)
+                .filter_map(|&(l, _)| self.label(l).intent())
+                .filter(|i| i.is_topic())
+                .collect();
+        }
+        trace.decision = describe(&verdict, &stated);
+        verdict.aspects.values_mut().for_each(|(c, u)| {
+            dedup_keep_order(c);
+            dedup_keep_order(u);
+        });
+        dedup_keep_order(&mut verdict.uncovered_alone);
+        verdict.stated = stated;
+        (verdict, trace)
+    }
+
+    /// The uncovered aspect a related career's `topic` stands for, if the
+    /// catalogue has one: pay and outlook of the alternatives.
+    fn alternative_gap(&self, topic: Intent) -> Option<String> {
+        let wanted = match topic {
+            Intent::Salary => "alternatives pay",
+            Intent::Outlook => "alternatives outlook",
+            _ => return None,
+        };
+        self.aspects.get(wanted).map(|a| a.name.clone())
+    }
+
+    fn combine(&self, verdicts: Vec<SentenceVerdict>, result: &mut Classification) {
+        let mut asks: Vec<Ask> = Vec::new();
+        let mut small_talk: Vec<Intent> = Vec::new();
+        let mut near: Vec<Intent> = Vec::new();
+        let mut any_scope_signal = false;
+        for verdict in verdicts {
+            // Stated figures ride on the first topic the sentence asks.
+            let stated = verdict.stated;
+            any_scope_signal |= verdict.off_scope;
+            for (position, topic) in verdict.topics.iter().enumerate() {
+                let (covered, uncovered) = verdict.aspects.get(topic).cloned().unwrap_or_default();
+                let figures = if position == 0 {
+                    stated.clone()
+                } else {
+                    Vec::new()
                 };
-                match self.classify_who(who.as_str()) {
-                    Subject::ThisCareer => {}
-                    other => return other,
+                match asks.iter_mut().find(|a| a.intent == Some(*topic)) {
+                    Some(ask) => {
+                        ask.aspects.extend(covered);
+                        ask.uncovered.extend(uncovered);
+                        ask.stated.extend(figures);
+                        dedup_keep_order(&mut ask.aspects);
+                        dedup_keep_order(&mut ask.uncovered);
+                    }
+                    None => asks.push(Ask {
+                        intent: Some(*topic),
+                        aspects: covered,
+                        uncovered,
+                        stated: figures,
+                        other_subject: None,
+                    }),
                 }
             }
-        }
-        if let Some(name) = self.alternative_in(full_text) {
-            return Subject::Alternative(name);
-        }
-        if let Some(occupation) = self.occupation_in(full_text) {
-            if !self.career_alias.is_match(full_text) {
-                return Subject::Other(occupation);
+            if !verdict.uncovered_alone.is_empty() || verdict.other_subject.is_some() {
+                asks.push(Ask {
+                    intent: None,
+                    aspects: Vec::new(),
+                    uncovered: verdict.uncovered_alone,
+                    stated: Vec::new(),
+                    other_subject: verdict.other_subject,
+                });
             }
+            small_talk.extend(verdict.small_talk);
+            near.extend(verdict.near);
         }
-        Subject::ThisCareer
-    }
-
-    fn classify_who(&self, who: &str) -> Subject {
-        if self.career_alias.is_match(who) {
-            return Subject::ThisCareer;
+        let mut intents: Vec<Intent> = asks.iter().filter_map(|a| a.intent).collect();
+        if intents.is_empty() && asks.is_empty() && !any_scope_signal {
+            intents = small_talk;
         }
-        if let Some(name) = self.alternative_in(who) {
-            return Subject::Alternative(name);
+        intents.sort();
+        intents.dedup();
+        if intents.is_empty() && asks.is_empty() {
+            near.sort();
+            near.dedup();
+            result.suggestions = near;
         }
-        if let Some(occupation) = self.occupation_in(who) {
-            return Subject::Other(occupation);
-        }
-        let own = |w: &str| {
-            self.own_subject_words.contains(w)
-                || self.own_subject_words.contains(singular(w))
-                || self.topical.contains(w)
-                || self.function_words.contains(w)
-                || w.chars().all(|c| c.is_ascii_digit())
-        };
-        if who.split_whitespace().all(own) {
-            Subject::ThisCareer
-        } else {
-            Subject::Other(who.to_string())
-        }
-    }
-
-    fn alternative_in(&self, text: &str) -> Option<String> {
-        self.alternatives
-            .iter()
-            .find(|(_, names)| names.is_match(text))
-            .map(|(title, _)| title.clone())
-    }
-
-    /// The first other occupation named in `text` outside an exception
-    /// phrase ("doctors office" names a place).
-    fn occupation_in(&self, text: &str) -> Option<String> {
-        let exceptions: Vec<std::ops::Range<usize>> = self
-            .occupation_exception
-            .find_iter(text)
-            .map(|m| m.range())
-            .collect();
-        self.other_occupation
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .find(|m| {
-                !exceptions
-                    .iter()
-                    .any(|e| e.start <= m.start() && m.end() <= e.end)
-            })
-            .map(|m| m.as_str().to_string())
+        result.intents = intents;
+        result.asks = asks;
     }
 }
 
-/// One regex matching any of `phrases` on word boundaries, plural or not;
-/// group 1 holds the phrase. Longer phrases come first so "software
-/// engineer" wins over "engineer".
-fn phrase_regex(phrases: &[String]) -> Regex {
-    let mut sorted: Vec<&String> = phrases.iter().filter(|p| !p.is_empty()).collect();
-    sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    let alternation: Vec<String> = sorted.iter().map(|p| regex::escape(p)).collect();
-    let source = if alternation.is_empty() {
-        // An empty character class: matches nothing.
-        r"[^\s\S]".to_string()
+/// The most likely topic in `reading`, whatever its probability.
+fn best_topic(reading: &Reading, labels: &[ExampleLabel]) -> Option<Intent> {
+    reading
+        .ranked
+        .iter()
+        .filter_map(|&(l, _)| labels[l].intent())
+        .find(|i| i.is_topic())
+}
+
+fn cover_word(covered: bool) -> &'static str {
+    if covered {
+        "covered"
     } else {
-        format!(r"\b({})(?:s|es)?\b", alternation.join("|"))
-    };
-    // Escaped literals always compile; the fallback is unreachable.
-    Regex::new(&source).unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"))
+        "not in the source"
+    }
 }
 
-/// The clause as the patterns read it: words joined by single spaces, with
-/// words outside ASCII replaced by `_` (no pattern is written for them, and
-/// an ASCII haystack keeps the regex engine on its fast path).
-fn ascii_text(clause: &[Word]) -> String {
+fn describe(verdict: &SentenceVerdict, stated: &[StatedFigure]) -> String {
+    let mut parts = Vec::new();
+    if !verdict.topics.is_empty() {
+        let names: Vec<&str> = verdict.topics.iter().map(|t| t.name()).collect();
+        parts.push(format!("answer {}", names.join(", ")));
+    }
+    if !verdict.uncovered_alone.is_empty() {
+        parts.push(format!(
+            "not in the source: {}",
+            verdict.uncovered_alone.join(", ")
+        ));
+    }
+    if let Some(other) = &verdict.other_subject {
+        parts.push(format!(
+            "about another occupation ({other}): no career answer"
+        ));
+    }
+    if !verdict.small_talk.is_empty() {
+        let names: Vec<&str> = verdict.small_talk.iter().map(|t| t.name()).collect();
+        parts.push(format!("small talk {}", names.join(", ")));
+    }
+    if !stated.is_empty() {
+        parts.push(format!("{} stated figure(s)", stated.len()));
+    }
+    if parts.is_empty() {
+        if verdict.near.is_empty() {
+            "nothing the bot answers".to_string()
+        } else {
+            let names: Vec<&str> = verdict.near.iter().map(|t| t.name()).collect();
+            format!("unsure: did you mean {}?", names.join(" or "))
+        }
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn dedup_keep_order(items: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    items.retain(|item| seen.insert(item.clone()));
+}
+
+fn join_read(words: &[Word]) -> String {
     let mut text = String::new();
-    for (i, word) in clause.iter().enumerate() {
-        if i > 0 {
+    for word in words {
+        if !text.is_empty() {
             text.push(' ');
         }
-        if word.text.is_ascii() {
-            text.push_str(&word.text);
-        } else {
-            text.push('_');
-        }
+        text.push_str(&word.read);
     }
     text
 }
 
-/// A crude singular: enough to match "nurses" to "nurse".
-fn singular(word: &str) -> &str {
-    if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
-        &word[..word.len() - 1]
-    } else {
-        word
-    }
+/// The words of an example as the engine reads a message: the sentences
+/// that ask, or all of them.
+fn example_words(normalizer: &Normalizer, joiners: &[String], text: &str) -> Vec<String> {
+    let normalized = normalizer.normalize(text);
+    let sentences = questions::sentences(&normalized.tokens, joiners);
+    questions::questions(&sentences)
+        .into_iter()
+        .flat_map(|i| sentences[i].words.iter().cloned())
+        .collect()
 }
 
-/// Lower-case words of three or more letters written literally in a
-/// pattern: the vocabulary a typo may be corrected towards.
-fn literal_words(pattern: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut escaped = false;
-    for c in pattern.chars() {
-        if escaped {
-            // `\b`, `\d`...: the letter after a backslash is not a word.
-            escaped = false;
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+/// Cosine similarity of two sorted, distinct feature lists.
+fn cosine(a: &[Feature], b: &[Feature]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
             }
-            continue;
-        }
-        if c == '\\' {
-            escaped = true;
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-        } else if c.is_ascii_lowercase() {
-            current.push(c);
-        } else if !current.is_empty() {
-            words.push(std::mem::take(&mut current));
         }
     }
-    if !current.is_empty() {
-        words.push(current);
+    shared as f32 / ((a.len() * b.len()) as f32).sqrt()
+}
+
+/// Trains the classifier. Classes are weighted towards balance (by the
+/// square root of their rarity, capped), so the thousands of everyday
+/// negatives do not drown the few hundred examples of each topic.
+fn train(normalised: &[(usize, Vec<String>)], classes: usize) -> Model {
+    let mut counts = vec![0usize; classes];
+    for (class, _) in normalised {
+        counts[*class] += 1;
     }
-    words.retain(|w| w.len() >= 3);
-    words
+    let nonzero: Vec<usize> = counts.iter().copied().filter(|&c| c > 0).collect();
+    let mean = nonzero.iter().sum::<usize>() as f32 / nonzero.len().max(1) as f32;
+    let weights: Vec<f32> = counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                0.0
+            } else {
+                (mean / c as f32).sqrt().clamp(0.5, 2.0)
+            }
+        })
+        .collect();
+    let samples: Vec<Sample> = normalised
+        .iter()
+        .map(|(class, words)| {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            Sample {
+                features: features::extract_plain(&words),
+                class: *class,
+                weight: weights[*class],
+            }
+        })
+        .collect();
+    Model::train(&samples, classes, TrainingPlan::default())
+}
+
+impl Default for QuestionTrace {
+    fn default() -> QuestionTrace {
+        QuestionTrace {
+            text: String::new(),
+            corrections: Vec::new(),
+            top: Vec::new(),
+            clauses: Vec::new(),
+            guard_rails: Vec::new(),
+            decision: String::new(),
+        }
+    }
 }

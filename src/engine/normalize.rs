@@ -4,7 +4,8 @@
 //! Removes Discord markup (mentions, custom emoji, timestamps, links,
 //! markdown), invisible and combining characters, case and punctuation;
 //! maps emoji and slang to words; collapses letters repeated for emphasis.
-//! Sentence punctuation becomes a clause break. Pure: no I/O.
+//! Punctuation becomes a break that says how strongly it separates: the end
+//! of a question, of a sentence, or a softer pause (a comma). Pure: no I/O.
 
 use std::collections::HashMap;
 
@@ -18,13 +19,24 @@ pub struct Normalized {
     pub tokens: Vec<Token>,
 }
 
+/// How strongly a break separates what is before it from what follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stop {
+    /// A comma, colon or dash: a pause within a sentence.
+    Soft,
+    /// A full stop, exclamation mark, semicolon or line break.
+    Sentence,
+    /// A question mark: what came before was asked.
+    Question,
+}
+
 /// One unit of a normalised message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Token {
     /// A word, lower-case, no punctuation.
     Word(String),
-    /// Sentence punctuation or a line break: a new clause starts here.
-    Break,
+    /// Punctuation or a line break.
+    Break(Stop),
 }
 
 impl Normalized {
@@ -32,7 +44,7 @@ impl Normalized {
     pub fn words(&self) -> impl Iterator<Item = &str> {
         self.tokens.iter().filter_map(|token| match token {
             Token::Word(word) => Some(word.as_str()),
-            Token::Break => None,
+            Token::Break(_) => None,
         })
     }
 
@@ -111,17 +123,19 @@ impl Normalizer {
         let mut tokens = Vec::new();
         for piece in split_pieces(&text) {
             match piece {
-                Piece::Break => push_break(&mut tokens),
+                Piece::Break(stop) => push_break(&mut tokens, stop),
                 Piece::Word(word) => {
                     let word = collapse_runs(&word, 2);
                     match self.replacements.get(&word) {
-                        Some(words) => tokens.extend(words.iter().map(|w| {
-                            if w == "?" {
-                                Token::Break
-                            } else {
-                                Token::Word(w.clone())
+                        Some(words) => {
+                            for w in words {
+                                if w == "?" {
+                                    push_break(&mut tokens, Stop::Question);
+                                } else {
+                                    tokens.push(Token::Word(w.clone()));
+                                }
                             }
-                        })),
+                        }
                         None => tokens.push(Token::Word(word)),
                     }
                 }
@@ -131,9 +145,12 @@ impl Normalizer {
     }
 }
 
-fn push_break(tokens: &mut Vec<Token>) {
-    if !matches!(tokens.last(), None | Some(Token::Break)) {
-        tokens.push(Token::Break);
+/// Adds a break; next to another break, the stronger of the two stays.
+fn push_break(tokens: &mut Vec<Token>, stop: Stop) {
+    match tokens.last_mut() {
+        None => {}
+        Some(Token::Break(last)) => *last = (*last).max(stop),
+        Some(Token::Word(_)) => tokens.push(Token::Break(stop)),
     }
 }
 
@@ -150,7 +167,7 @@ fn truncate(text: &str, max: usize) -> &str {
 
 enum Piece {
     Word(String),
-    Break,
+    Break(Stop),
 }
 
 /// Splits cleaned text into words and breaks, folding case and dropping
@@ -182,15 +199,28 @@ fn split_pieces(text: &str) -> Vec<Piece> {
                 if prev_alnum
                     && chars[i - 1].is_ascii_digit()
                     && chars.get(i + 1).is_some_and(char::is_ascii_digit) => {}
-            '?' | '!' | '.' | ';' | ':' | '\n' | '\r' | '¿' | '¡' | '…' | ',' => {
+            '?' | '¿' => {
                 flush(&mut word, &mut pieces);
-                pieces.push(Piece::Break);
+                pieces.push(Piece::Break(Stop::Question));
+            }
+            '!' | '.' | ';' | '\n' | '\r' | '¡' | '…' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Break(Stop::Sentence));
+            }
+            ',' | ':' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Break(Stop::Soft));
+            }
+            '%' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Word("percent".to_string()));
             }
             '$' | '€' | '£' => {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Word("$".to_string()));
             }
-            '&' => {
+            // "duties + pay", "pay & hours", "pay/hours": two things asked.
+            '&' | '+' | '/' => {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Word("and".to_string()));
             }

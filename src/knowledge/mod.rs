@@ -6,6 +6,8 @@
 //! reported at once, each with its file, line and column. This module reads
 //! files (or the copies compiled into the binary) and touches nothing else.
 
+pub mod aspects;
+pub mod examples;
 pub mod model;
 pub mod provenance;
 pub mod raw;
@@ -14,17 +16,52 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use aspects::{Aspect, AspectCatalogue};
+pub use examples::{Example, ExampleLabel};
 pub use model::{IntentTable, Occupation};
 
 /// The file holding the occupation.
 pub const OCCUPATION_FILE: &str = "health-it-specialist.toml";
 /// The file holding the intent table.
 pub const INTENTS_FILE: &str = "intents.toml";
+/// The file holding the aspect catalogue.
+pub const ASPECTS_FILE: &str = "aspects.toml";
+/// The directory holding the labelled examples.
+pub const EXAMPLES_DIR: &str = "examples";
 
 /// The knowledge files compiled into the binary, used when no directory is given.
 mod embedded {
     pub const OCCUPATION: &str = include_str!("../../knowledge/health-it-specialist.toml");
     pub const INTENTS: &str = include_str!("../../knowledge/intents.toml");
+    pub const ASPECTS: &str = include_str!("../../knowledge/aspects.toml");
+    /// Every file of `knowledge/examples/` (a test checks none is missing).
+    macro_rules! example_files {
+        ($($name:literal),* $(,)?) => {
+            pub const EXAMPLES: &[(&str, &str)] = &[
+                $(($name, include_str!(concat!("../../knowledge/examples/", $name))),)*
+            ];
+        };
+    }
+    example_files!(
+        "overview.txt",
+        "duties.txt",
+        "workplace.txt",
+        "education.txt",
+        "certification.txt",
+        "salary.txt",
+        "outlook.txt",
+        "alternatives.txt",
+        "greeting.txt",
+        "help.txt",
+        "thanks.txt",
+        "goodbye.txt",
+        "acknowledgement.txt",
+        "insult.txt",
+        "uncovered.txt",
+        "other_occupation.txt",
+        "off_topic.txt",
+        "off_topic.clinc150-val.txt",
+    );
     pub const SOURCE_DOCUMENT: (&str, &str) = (
         "sources/health-it-specialist-article.txt",
         include_str!("../../knowledge/sources/health-it-specialist-article.txt"),
@@ -107,6 +144,9 @@ pub struct SourceFile {
 pub struct KnowledgeFiles {
     pub occupation: SourceFile,
     pub intents: SourceFile,
+    pub aspects: SourceFile,
+    /// The example files, in file-name order.
+    pub examples: Vec<SourceFile>,
     /// Source documents by their path relative to the knowledge directory.
     pub documents: Vec<SourceFile>,
 }
@@ -124,6 +164,17 @@ impl KnowledgeFiles {
                 name: format!("<built-in>/{INTENTS_FILE}"),
                 text: embedded::INTENTS.to_string(),
             },
+            aspects: SourceFile {
+                name: format!("<built-in>/{ASPECTS_FILE}"),
+                text: embedded::ASPECTS.to_string(),
+            },
+            examples: embedded::EXAMPLES
+                .iter()
+                .map(|(name, text)| SourceFile {
+                    name: format!("<built-in>/{EXAMPLES_DIR}/{name}"),
+                    text: text.to_string(),
+                })
+                .collect(),
             documents: vec![SourceFile {
                 name: doc_name.to_string(),
                 text: doc_text.to_string(),
@@ -147,9 +198,35 @@ impl KnowledgeFiles {
         };
         let occupation = read(OCCUPATION_FILE)?;
         let intents = read(INTENTS_FILE)?;
+        let aspects = read(ASPECTS_FILE)?;
+        let examples_dir = dir.join(EXAMPLES_DIR);
+        let listing = std::fs::read_dir(&examples_dir).map_err(|source| KnowledgeError::Read {
+            path: examples_dir.clone(),
+            source,
+        })?;
+        let mut example_names = Vec::new();
+        for entry in listing {
+            let entry = entry.map_err(|source| KnowledgeError::Read {
+                path: examples_dir.clone(),
+                source,
+            })?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // Only `.txt` files are examples: editors' backups and notes
+            // beside them are not read.
+            if name.ends_with(".txt") {
+                example_names.push(name);
+            }
+        }
+        example_names.sort();
+        let mut examples = Vec::new();
+        for name in example_names {
+            examples.push(read(&format!("{EXAMPLES_DIR}/{name}"))?);
+        }
         let mut files = KnowledgeFiles {
             occupation,
             intents,
+            aspects,
+            examples,
             documents: Vec::new(),
         };
         for document in validate::document_paths(&files.occupation.text) {
@@ -217,11 +294,14 @@ impl fmt::Display for KnowledgeSource {
     }
 }
 
-/// Everything the bot knows: the occupation and the intent table.
+/// Everything the bot knows: the occupation, the rules the engine keeps as
+/// guard rails, the aspect catalogue and the labelled examples.
 #[derive(Clone, Debug)]
 pub struct Knowledge {
     pub occupation: Occupation,
     pub intents: IntentTable,
+    pub aspects: AspectCatalogue,
+    pub examples: Vec<Example>,
 }
 
 impl Knowledge {
@@ -269,6 +349,27 @@ mod tests {
         assert_eq!(line_column(text, 6), (2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(line_column(text, 9), (2, 3));
+    }
+
+    #[test]
+    fn every_example_file_is_compiled_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge/examples");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("knowledge/examples exists")
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".txt"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = embedded::EXAMPLES
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(
+            embedded, on_disk,
+            "list every example file in `example_files!`"
+        );
     }
 
     #[test]

@@ -421,6 +421,8 @@ pub struct Lexicon {
 pub struct Scope {
     pub context: Vec<Pattern>,
     pub subject_slots: Vec<Pattern>,
+    /// Every subject slot, compiled together (ASCII, like every pattern).
+    pub subject_slot_set: regex::RegexSet,
     pub own_subject_words: Vec<String>,
     pub other_occupations: Vec<String>,
     pub occupation_exceptions: Vec<String>,

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::Regex;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
@@ -85,10 +84,29 @@ pub(super) fn knowledge(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeEr
         .and_then(|raw| intent_table(raw, &mut intent_problems));
     let mut problems = occupation_problems.found;
     problems.extend(intent_problems.found);
-    match (occupation, intents) {
-        (Some(occupation), Some(intents)) if problems.is_empty() => Ok(Knowledge {
+    let aspects = super::aspects::parse(&files.aspects)
+        .map_err(|found| problems.extend(found))
+        .ok();
+    let (examples, example_problems) = super::examples::parse(&files.examples);
+    problems.extend(example_problems);
+    // Every aspect the engine may report has an answer of the right kind.
+    if let (Some(occupation), Some(aspects)) = (&occupation, &aspects) {
+        let catalogue = aspects
+            .aspects
+            .iter()
+            .map(|aspect| (aspect.name.as_str(), aspect.covered));
+        let mut answers = Problems::new(&files.occupation);
+        for gap in occupation.aspect_answer_gaps(catalogue) {
+            answers.whole_file(gap);
+        }
+        problems.extend(answers.found);
+    }
+    match (occupation, intents, aspects) {
+        (Some(occupation), Some(intents), Some(aspects)) if problems.is_empty() => Ok(Knowledge {
             occupation,
             intents,
+            aspects,
+            examples,
         }),
         _ => Err(KnowledgeError::Invalid(problems)),
     }
@@ -385,7 +403,13 @@ fn compile(
     index: usize,
     problems: &mut Problems<'_>,
 ) -> Option<Pattern> {
-    match Regex::new(pattern.get_ref()) {
+    // ASCII classes and word boundaries: patterns run on normalised words,
+    // and Unicode `\b` would send any message with a non-ASCII letter off
+    // the regex crate's fast DFA.
+    match regex::RegexBuilder::new(pattern.get_ref())
+        .unicode(false)
+        .build()
+    {
         Ok(regex) => Some(Pattern { regex, index }),
         Err(error) => {
             // The regex crate's message spans several lines; keep its last,
@@ -450,9 +474,23 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             );
         }
     }
+    let subject_slot_set =
+        match regex::RegexSetBuilder::new(subject_slots.iter().map(|p| p.as_str()))
+            .unicode(false)
+            .build()
+        {
+            Ok(set) => set,
+            Err(error) => {
+                problems.whole_file(format!(
+                    "the subject slots do not compile together: {error}"
+                ));
+                regex::RegexSet::empty()
+            }
+        };
     let scope = Scope {
         context,
         subject_slots,
+        subject_slot_set,
         own_subject_words: lower(raw.scope.own_subject_words),
         other_occupations: lower(raw.scope.other_occupations),
         occupation_exceptions: lower(raw.scope.occupation_exceptions),

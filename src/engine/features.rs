@@ -1,0 +1,143 @@
+//! Features: what the classifier sees of a piece of text.
+//!
+//! A text (normalised words) becomes a set of hashed features, the fastText
+//! recipe: every word, every pair of neighbouring words, and the character
+//! 3- and 4-grams of each word with its boundaries marked. Character n-grams
+//! let a misspelt or unseen word ("salery", "certifcation") share most of its
+//! features with the word it resembles; word pairs keep a little order ("how
+//! much", "where do"). Each feature's value is `1/√n` for a text with `n`
+//! distinct features, so long and short texts weigh the same.
+//!
+//! Pure and deterministic: a 64-bit FNV-1a hash with a tag per feature
+//! kind, the same on every machine and run.
+
+/// One hashed feature.
+pub type Feature = u64;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Tags that keep a word, a pair and an n-gram with the same bytes apart.
+const TAG_WORD: u8 = 1;
+const TAG_PAIR: u8 = 2;
+const TAG_CHARS: u8 = 3;
+
+fn fnv(hash: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+fn word_feature(word: &str) -> Feature {
+    fnv(fnv(FNV_OFFSET, &[TAG_WORD]), word.as_bytes())
+}
+
+fn pair_feature(first: &str, second: &str) -> Feature {
+    let h = fnv(fnv(FNV_OFFSET, &[TAG_PAIR]), first.as_bytes());
+    fnv(fnv(h, b" "), second.as_bytes())
+}
+
+/// Pushes the character 3- and 4-grams of `<word>`.
+fn push_char_grams(word: &str, out: &mut Vec<Feature>) {
+    let mut padded = Vec::with_capacity(word.len() + 2);
+    padded.push(b'<');
+    padded.extend_from_slice(word.as_bytes());
+    padded.push(b'>');
+    for n in [3usize, 4] {
+        if padded.len() < n {
+            continue;
+        }
+        for gram in padded.windows(n) {
+            out.push(fnv(fnv(FNV_OFFSET, &[TAG_CHARS]), gram));
+        }
+    }
+}
+
+/// The words of one text as the classifier reads them: `typed` is what the
+/// student wrote (after normalisation), `read` the same word after typo
+/// correction. Character n-grams come from the typed form, word features
+/// from the corrected one.
+#[derive(Clone, Copy, Debug)]
+pub struct WordPair<'a> {
+    pub typed: &'a str,
+    pub read: &'a str,
+}
+
+/// The distinct features of `words`, sorted, into `out` (cleared first).
+pub fn extract(words: &[WordPair<'_>], out: &mut Vec<Feature>) {
+    out.clear();
+    let mut previous = "<s>";
+    for word in words {
+        out.push(word_feature(word.read));
+        out.push(pair_feature(previous, word.read));
+        push_char_grams(word.typed, out);
+        if word.typed != word.read {
+            push_char_grams(word.read, out);
+        }
+        previous = word.read;
+    }
+    if !words.is_empty() {
+        out.push(pair_feature(previous, "</s>"));
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// The value every feature of a text with `count` distinct features has.
+pub fn feature_value(count: usize) -> f32 {
+    if count == 0 {
+        0.0
+    } else {
+        1.0 / (count as f32).sqrt()
+    }
+}
+
+/// Features of plain words (typed = read), for tests and training data.
+pub fn extract_plain(words: &[&str]) -> Vec<Feature> {
+    let pairs: Vec<WordPair<'_>> = words
+        .iter()
+        .map(|&word| WordPair {
+            typed: word,
+            read: word,
+        })
+        .collect();
+    let mut out = Vec::new();
+    extract(&pairs, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_are_distinct_sorted_and_deterministic() {
+        let a = extract_plain(&["how", "much", "pay", "pay"]);
+        let b = extract_plain(&["how", "much", "pay", "pay"]);
+        assert_eq!(a, b);
+        assert!(a.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_misspelling_shares_most_character_grams() {
+        let right = extract_plain(&["salary"]);
+        let typo = extract_plain(&["salery"]);
+        let shared = right.iter().filter(|f| typo.contains(f)).count();
+        // "<sa", "sal", "ry>", "<sal", "ary>"... survive the one wrong letter.
+        assert!(shared >= 4, "shared {shared}");
+        assert_ne!(right, typo);
+    }
+
+    #[test]
+    fn word_order_shows_in_pairs() {
+        let a = extract_plain(&["pay", "more"]);
+        let b = extract_plain(&["more", "pay"]);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn values_normalise_length() {
+        assert_eq!(feature_value(0), 0.0);
+        assert!((feature_value(4) - 0.5).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,283 @@
+//! Guard rails: the precise rules kept beside the classifier.
+//!
+//! - **Subject.** Whom a question is about comes from the `who` slot of the
+//!   subject patterns (`how much do <who> make`, `become a <who>`), never
+//!   from an occupation word anywhere in the message: "my mom is a nurse and
+//!   says the pay is good" is still about this career, "how much do travel
+//!   nurses make" is not. A question with no subject is about this career.
+//! - **Aspects.** The aspect catalogue's patterns say what within a topic is
+//!   asked ("per hour", "online").
+//! - **Stated figures.** Dollar amounts and percentages a student writes, so
+//!   an answer can correct a wrong one.
+//!
+//! Pure; every regex is compiled once, when the knowledge loads.
+
+use std::collections::HashSet;
+
+use regex::{Regex, RegexSet};
+
+use crate::intent::StatedFigure;
+use crate::knowledge::Knowledge;
+
+/// The word every name of this career is read as, so that the examples
+/// teach "what does a <career> do" once for every alias.
+pub const CAREER_TOKEN: &str = "thiscareer";
+
+/// Longest question text the subject patterns run on: they hold lazy
+/// repetitions, and a pasted wall of text asks nothing of them.
+const MAX_SUBJECT_TEXT_BYTES: usize = 400;
+
+/// Whom a question asks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// Nobody named, or this career's specialists.
+    ThisCareer,
+    /// One of the related careers in the knowledge file, by its title.
+    Alternative(String),
+    /// Some other occupation, as named.
+    Other(String),
+}
+
+/// The compiled guard rails.
+#[derive(Debug)]
+pub struct Guards {
+    /// Cues that a message is about a career at all ("this job", "they").
+    context: RegexSet,
+    slots: Vec<Regex>,
+    slot_set: RegexSet,
+    own_words: HashSet<String>,
+    career_alias: Regex,
+    alternatives: Vec<(String, Regex)>,
+    other_occupation: Regex,
+    occupation_exception: Regex,
+}
+
+/// `pattern` compiled with ASCII classes and word boundaries.
+pub fn ascii_regex(pattern: &str) -> Option<Regex> {
+    regex::RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .ok()
+}
+
+/// A regex matching any of `phrases` as whole words, plural forms included.
+fn phrase_regex(phrases: &[String]) -> Regex {
+    let mut alternatives: Vec<String> = phrases
+        .iter()
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty())
+        .map(|p| regex::escape(&p))
+        .collect();
+    // Longest first, so "medical assistant" wins over "assistant".
+    alternatives.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    if alternatives.is_empty() {
+        // Matches nothing.
+        return Regex::new(r"[^\s\S]").expect("valid regex");
+    }
+    let pattern = format!(r"\b(?:{})(?:s|es)?\b", alternatives.join("|"));
+    ascii_regex(&pattern).expect("escaped phrases")
+}
+
+impl Guards {
+    /// Compiles the guard rails of `knowledge`. The phrase lists are escaped
+    /// literals and the slots were compiled once already during validation.
+    pub fn new(knowledge: &Knowledge, normal: impl Fn(&str) -> String) -> Guards {
+        let scope = &knowledge.intents.scope;
+        let slots: Vec<Regex> = scope
+            .subject_slots
+            .iter()
+            .map(|p| p.regex.clone())
+            .collect();
+        let slot_set = scope.subject_slot_set.clone();
+        let aliases: Vec<String> = knowledge
+            .occupation
+            .aliases
+            .iter()
+            .map(|a| normal(a))
+            .collect();
+        let alternatives = knowledge
+            .occupation
+            .alternatives
+            .iter()
+            .map(|alt| {
+                let names: Vec<String> = alt.aliases.iter().map(|a| normal(a)).collect();
+                (alt.title.clone(), phrase_regex(&names))
+            })
+            .collect();
+        let mut own_words: HashSet<String> = scope.own_subject_words.iter().cloned().collect();
+        own_words.insert(CAREER_TOKEN.to_string());
+        let context = regex::RegexSetBuilder::new(scope.context.iter().map(|p| p.as_str()))
+            .unicode(false)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+        Guards {
+            context,
+            slots,
+            slot_set,
+            own_words,
+            career_alias: phrase_regex(&aliases),
+            alternatives,
+            other_occupation: phrase_regex(&scope.other_occupations),
+            occupation_exception: phrase_regex(&scope.occupation_exceptions),
+        }
+    }
+
+    /// Whether `text` names this career.
+    pub fn names_this_career(&self, text: &str) -> bool {
+        self.career_alias.is_match(text) || text.split(' ').any(|w| w == CAREER_TOKEN)
+    }
+
+    /// Whether `text` shows it is about a career: a name of this one, a
+    /// context cue from the rules, or a pronoun for the people in it.
+    pub fn has_career_context(&self, text: &str) -> bool {
+        self.names_this_career(text)
+            || self.context.is_match(text)
+            || text
+                .split(' ')
+                .any(|w| matches!(w, "they" | "them" | "their" | "theyre" | "these" | "those"))
+    }
+
+    /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
+    pub fn mark_career(&self, words: Vec<String>) -> Vec<String> {
+        let text = words.join(" ");
+        if !self.career_alias.is_match(&text) {
+            return words;
+        }
+        self.career_alias
+            .replace_all(&text, CAREER_TOKEN)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The related career `text` names, if any.
+    pub fn alternative_in(&self, text: &str) -> Option<&str> {
+        self.alternatives
+            .iter()
+            .find(|(_, names)| names.is_match(text))
+            .map(|(title, _)| title.as_str())
+    }
+
+    /// Whom the question `text` (normalised) is about.
+    pub fn subject(&self, text: &str) -> Subject {
+        if text.len() > MAX_SUBJECT_TEXT_BYTES {
+            return Subject::ThisCareer;
+        }
+        for slot in self.slot_set.matches(text).into_iter() {
+            let Some(who) = self.slots[slot]
+                .captures(text)
+                .and_then(|c| c.name("who"))
+                .map(|m| m.as_str())
+            else {
+                continue;
+            };
+            match self.who(who) {
+                Subject::ThisCareer => continue,
+                other => return other,
+            }
+        }
+        Subject::ThisCareer
+    }
+
+    /// What a `who` slot names.
+    fn who(&self, who: &str) -> Subject {
+        if self.names_this_career(who) {
+            return Subject::ThisCareer;
+        }
+        if let Some(title) = self.alternative_in(who) {
+            return Subject::Alternative(title.to_string());
+        }
+        if who.split_whitespace().all(|w| self.own_words.contains(w)) {
+            return Subject::ThisCareer;
+        }
+        let cleaned = self.occupation_exception.replace_all(who, " ");
+        match self.other_occupation.find(&cleaned) {
+            Some(found) => Subject::Other(found.as_str().to_string()),
+            None => Subject::ThisCareer,
+        }
+    }
+}
+
+/// The figures stated in `words` (normalised): "40,430", "40k", "15
+/// percent". Years (1900–2099 without a dollar sign or "k") and small
+/// counts are not figures.
+pub fn stated_figures(words: &[&str]) -> Vec<StatedFigure> {
+    let mut found = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let (digits, thousands) = match word.strip_suffix('k') {
+            Some(stem) => (stem, true),
+            None => (*word, false),
+        };
+        let plain: String = digits.chars().filter(|&c| c != ',').collect();
+        if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            continue;
+        }
+        let Ok(mut value) = plain.parse::<f64>() else {
+            continue;
+        };
+        if thousands {
+            value *= 1000.0;
+        }
+        let percent = words
+            .get(i + 1)
+            .is_some_and(|next| *next == "percent" || *next == "pct");
+        let money = thousands || i > 0 && words[i - 1] == "money" || digits.contains(',');
+        let is_year =
+            !money && !percent && (1900.0..2100.0).contains(&value) && value.fract() == 0.0;
+        if percent || money || (value >= 1000.0 && !is_year) {
+            found.push(StatedFigure { value, percent });
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stated_figures_table() {
+        // (words, [(value, percent)])
+        let cases: &[(&str, &[(f64, bool)])] = &[
+            ("so the median is 40,430 right", &[(40430.0, false)]),
+            ("is it 40k a year", &[(40000.0, false)]),
+            ("growth is 20 percent", &[(20.0, true)]),
+            ("money 37110", &[(37110.0, false)]),
+            ("in 2015 and 2024", &[]),
+            ("i am 17 with 2 kids", &[]),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<&str> = text.split(' ').collect();
+            let found: Vec<(f64, bool)> = stated_figures(&words)
+                .into_iter()
+                .map(|f| (f.value, f.percent))
+                .collect();
+            assert_eq!(found, *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn subjects_come_from_the_who_slot() {
+        let knowledge = Knowledge::embedded().expect("built-in knowledge");
+        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let cases = [
+            ("how much do travel nurses make", Some("nurses")),
+            ("my mom is a nurse and says the pay is good", None),
+            ("how much do they make", None),
+            ("how do i become a doctor", Some("doctor")),
+            ("how much do health information technicians make", None),
+        ];
+        for (text, other) in cases {
+            let subject = guards.subject(text);
+            match other {
+                Some(name) => assert_eq!(subject, Subject::Other(name.into()), "{text}"),
+                None => assert_eq!(subject, Subject::ThisCareer, "{text}"),
+            }
+        }
+        assert_eq!(
+            guards.subject("how much do database administrators make"),
+            Subject::Alternative("Database administrator".into())
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! Finding the questions in a message.
+//!
+//! A long post mixes background ("I'm a junior, my aunt works at a clinic")
+//! with what it asks. The message is cut into sentences at full stops,
+//! question marks and line breaks; a sentence asks when it ends with a
+//! question mark, opens with an interrogative or an auxiliary ("how", "is",
+//! "do"), or holds a request ("can someone explain", "tell me", "wondering").
+//! When any sentence asks, only those are read; otherwise the whole message
+//! is (a bare "salary" or "pay info pls" is its own question). Each question
+//! is then cut into clauses at commas and joining words ("and", "also"), so
+//! "what's the pay and do i need a degree" asks two things.
+//!
+//! Pure; the work is bounded whatever the input (see the limits below).
+
+use super::normalize::{Stop, Token};
+
+/// Most sentences read; the rest join the last one.
+pub const MAX_SENTENCES: usize = 16;
+/// Most clauses in one sentence; the rest join the last one.
+pub const MAX_CLAUSES_PER_SENTENCE: usize = 8;
+
+/// Words that open a question.
+const QUESTION_OPENERS: &[&str] = &[
+    "what", "whats", "how", "where", "when", "why", "who", "which", "whose", "is", "are", "am",
+    "was", "were", "do", "does", "did", "can", "could", "would", "will", "should", "shall", "may",
+    "might", "have", "has", "any", "anyone", "anybody", "someone", "somebody", "tell", "explain",
+    "describe", "list", "give", "show", "help", "need", "whats", "hows", "wheres", "whys", "wat",
+];
+
+/// Word sequences that make a sentence a request wherever they stand.
+const REQUEST_PHRASES: &[&[&str]] = &[
+    &["tell", "me"],
+    &["explain"],
+    &["wondering"],
+    &["curious"],
+    &["want", "to", "know"],
+    &["wanted", "to", "know"],
+    &["need", "to", "know"],
+    &["would", "like", "to", "know"],
+    &["like", "to", "know"],
+    &["want", "to", "ask"],
+    &["wanted", "to", "ask"],
+    &["info", "on"],
+    &["information", "on"],
+    &["information", "about"],
+    &["any", "advice"],
+    &["any", "tips"],
+    &["any", "info"],
+    &["any", "information"],
+    &["do", "not", "know"],
+    &["not", "sure"],
+    &["confused", "about"],
+    &["looking", "for"],
+    &["help", "me"],
+    &["please"],
+    &["how", "much"],
+    &["how", "long"],
+    &["what", "is"],
+    &["what", "are"],
+];
+
+/// One sentence of a message, cut into clauses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sentence {
+    /// The sentence's words, in order.
+    pub words: Vec<String>,
+    /// Each clause as a range of `words`.
+    pub clauses: Vec<std::ops::Range<usize>>,
+    /// Whether the sentence ended with a question mark.
+    pub question_mark: bool,
+}
+
+impl Sentence {
+    /// Whether this sentence asks something (see the module docs).
+    pub fn asks(&self) -> bool {
+        if self.question_mark {
+            return true;
+        }
+        // Numbered asks ("1) what degree"): skip the number.
+        let words: Vec<&str> = self
+            .words
+            .iter()
+            .map(String::as_str)
+            .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 2)
+            .collect();
+        let Some(first) = words.first() else {
+            return false;
+        };
+        if QUESTION_OPENERS.contains(first) {
+            return true;
+        }
+        // "so what's the pay", "ok and how long is school".
+        if words.len() > 1
+            && [
+                "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um",
+                "then", "oh", "haha",
+            ]
+            .contains(first)
+            && QUESTION_OPENERS.contains(&words[1])
+        {
+            return true;
+        }
+        REQUEST_PHRASES
+            .iter()
+            .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+    }
+
+    /// The words of one clause.
+    pub fn clause_words(&self, clause: usize) -> &[String] {
+        &self.words[self.clauses[clause].clone()]
+    }
+}
+
+/// "1" to "9": how students number the questions in a post (a list number
+/// counts only before a question word, so "a 2 year degree" stays whole).
+fn is_list_number(word: &str) -> bool {
+    word.len() == 1 && word.as_bytes()[0].is_ascii_digit() && word != "0"
+}
+
+/// Cuts normalised tokens into sentences and clauses. `joiners` are the
+/// words that start a new clause ("and", "also"); they are dropped.
+pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
+    let mut out: Vec<Sentence> = vec![Sentence::default()];
+    let mut clause_start = 0;
+    let close_clause = |sentence: &mut Sentence, start: &mut usize| {
+        let end = sentence.words.len();
+        if end > *start {
+            if sentence.clauses.len() < MAX_CLAUSES_PER_SENTENCE {
+                sentence.clauses.push(*start..end);
+            } else if let Some(last) = sentence.clauses.last_mut() {
+                last.end = end;
+            }
+        }
+        *start = end;
+    };
+    for (index, token) in tokens.iter().enumerate() {
+        let Some(sentence) = out.last_mut() else {
+            break;
+        };
+        let next_opens_question = matches!(
+            tokens.get(index + 1),
+            Some(Token::Word(next)) if QUESTION_OPENERS.contains(&next.as_str())
+        );
+        match token {
+            Token::Word(word) if joiners.iter().any(|j| j == word) => {
+                close_clause(sentence, &mut clause_start);
+            }
+            // A list number ("1) what degree 2) how long") starts a clause.
+            Token::Word(word) if is_list_number(word) && next_opens_question => {
+                close_clause(sentence, &mut clause_start);
+            }
+            Token::Word(word) => sentence.words.push(word.clone()),
+            Token::Break(Stop::Soft) => close_clause(sentence, &mut clause_start),
+            Token::Break(stop) => {
+                close_clause(sentence, &mut clause_start);
+                if *stop == Stop::Question {
+                    sentence.question_mark = true;
+                }
+                if !sentence.words.is_empty() && out.len() < MAX_SENTENCES {
+                    out.push(Sentence::default());
+                    clause_start = 0;
+                }
+            }
+        }
+    }
+    if let Some(sentence) = out.last_mut() {
+        close_clause(sentence, &mut clause_start);
+    }
+    out.retain(|sentence| !sentence.words.is_empty());
+    out
+}
+
+/// The indexes of the sentences to read: those that ask, or all of them
+/// when none does.
+pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
+    let asking: Vec<usize> = (0..sentences.len())
+        .filter(|&i| sentences[i].asks())
+        .collect();
+    if asking.is_empty() {
+        (0..sentences.len()).collect()
+    } else {
+        asking
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        for piece in text.split_inclusive(['?', '.', ',']) {
+            let (body, stop) = match piece.chars().last() {
+                Some('?') => (&piece[..piece.len() - 1], Some(Stop::Question)),
+                Some('.') => (&piece[..piece.len() - 1], Some(Stop::Sentence)),
+                Some(',') => (&piece[..piece.len() - 1], Some(Stop::Soft)),
+                _ => (piece, None),
+            };
+            out.extend(body.split_whitespace().map(|w| Token::Word(w.to_string())));
+            if let Some(stop) = stop {
+                out.push(Token::Break(stop));
+            }
+        }
+        out
+    }
+
+    fn joiners() -> Vec<String> {
+        vec!["and".into(), "also".into()]
+    }
+
+    #[test]
+    fn finds_the_questions_in_a_post() {
+        // (message, the sentences read, joined by " | ")
+        let cases = [
+            (
+                "hi all. i am a junior and my aunt is a nurse. what degree do i need?",
+                "what degree do i need",
+            ),
+            ("salary", "salary"),
+            ("i like computers. pay info please", "pay info please"),
+            (
+                "1 what degree. 2 how much do they make",
+                "what degree | how much do they make",
+            ),
+            (
+                "i hate blood. so what would i do all day",
+                "so what would i do all day",
+            ),
+            ("my mom says its good. is it growing?", "is it growing"),
+        ];
+        for (message, expected) in cases {
+            let sentences = sentences(&tokens(message), &joiners());
+            let read: Vec<String> = questions(&sentences)
+                .into_iter()
+                .map(|i| sentences[i].words.join(" "))
+                .collect();
+            assert_eq!(read.join(" | "), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn clauses_split_at_commas_and_joiners() {
+        let sentences = sentences(
+            &tokens("whats the pay and do i need a degree, also is it growing?"),
+            &joiners(),
+        );
+        assert_eq!(sentences.len(), 1);
+        let clauses: Vec<String> = (0..sentences[0].clauses.len())
+            .map(|c| sentences[0].clause_words(c).join(" "))
+            .collect();
+        assert_eq!(
+            clauses,
+            ["whats the pay", "do i need a degree", "is it growing"]
+        );
+        assert!(sentences[0].question_mark);
+    }
+
+    #[test]
+    fn work_is_bounded() {
+        let long = "what. ".repeat(100) + &"a, ".repeat(100);
+        let sentences = sentences(&tokens(&long), &joiners());
+        assert!(sentences.len() <= MAX_SENTENCES);
+        assert!(sentences
+            .iter()
+            .all(|s| s.clauses.len() <= MAX_CLAUSES_PER_SENTENCE));
+    }
+}

@@ -1,0 +1,241 @@
+//! The aspect catalogue (`knowledge/aspects.toml`): the particular things a
+//! question can ask within a topic, whether this knowledge's source covers
+//! each, and the patterns that recognise them.
+//!
+//! Parsing and validation only; the engine decides when an aspect applies.
+//! All patterns compile into one [`RegexSet`]; a set that cannot be built
+//! (too big, say) is a load problem naming the cause, never an empty set.
+
+use regex::RegexSet;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{line_column, Problem, SourceFile};
+use crate::intent::Intent;
+
+/// Most memory the compiled pattern set may use.
+const ASPECT_SET_SIZE_LIMIT: usize = 8 << 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalogue {
+    #[serde(rename = "aspect", default)]
+    aspects: Vec<RawAspect>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAspect {
+    name: Spanned<String>,
+    topic: Spanned<String>,
+    covered: bool,
+    #[serde(default)]
+    keeps_topic: Option<bool>,
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+}
+
+/// One aspect of a topic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Aspect {
+    /// Short name, e.g. "hourly pay".
+    pub name: String,
+    pub topic: Intent,
+    /// Whether the source answers it.
+    pub covered: bool,
+    /// For an uncovered aspect: whether the topic is still answered.
+    pub keeps_topic: bool,
+}
+
+/// The validated catalogue, its patterns compiled into one set.
+#[derive(Clone, Debug)]
+pub struct AspectCatalogue {
+    pub aspects: Vec<Aspect>,
+    /// Every pattern of every aspect.
+    pub patterns: RegexSet,
+    /// For each pattern in `patterns`, the index of its aspect.
+    pub pattern_aspect: Vec<usize>,
+}
+
+impl AspectCatalogue {
+    /// The aspect with this name.
+    pub fn get(&self, name: &str) -> Option<&Aspect> {
+        self.aspects.iter().find(|aspect| aspect.name == name)
+    }
+
+    /// Indexes of the aspects whose patterns match `text`, ascending.
+    pub fn matching(&self, text: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = self
+            .patterns
+            .matches(text)
+            .into_iter()
+            .map(|pattern| self.pattern_aspect[pattern])
+            .collect();
+        found.dedup();
+        found
+    }
+}
+
+fn problem_at(file: &SourceFile, offset: usize, message: String) -> Problem {
+    let (line, column) = line_column(&file.text, offset);
+    Problem {
+        file: file.name.clone(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Parses and validates `aspects.toml`: known topics, unique names, a
+/// `keeps_topic` for every uncovered aspect, patterns that compile.
+pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
+    let raw: RawCatalogue = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let message = error.message().trim().to_string();
+            let offset = error.span().map_or(0, |span| span.start);
+            return Err(vec![problem_at(file, offset, message)]);
+        }
+    };
+    let mut problems = Vec::new();
+    let mut aspects = Vec::new();
+    let mut sources = Vec::new();
+    let mut pattern_aspect = Vec::new();
+    for raw_aspect in raw.aspects {
+        let name = raw_aspect.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            problems.push(problem_at(
+                file,
+                raw_aspect.name.span().start,
+                "an aspect needs a name".into(),
+            ));
+        }
+        if aspects.iter().any(|a: &Aspect| a.name == name) {
+            problems.push(problem_at(
+                file,
+                raw_aspect.name.span().start,
+                format!("aspect `{name}` is defined twice"),
+            ));
+        }
+        let topic = Intent::from_name(raw_aspect.topic.get_ref()).filter(|i| i.is_topic());
+        let Some(topic) = topic else {
+            let known: Vec<&str> = Intent::TOPICS.iter().map(|i| i.name()).collect();
+            problems.push(problem_at(
+                file,
+                raw_aspect.topic.span().start,
+                format!(
+                    "unknown topic `{}`; expected one of {}",
+                    raw_aspect.topic.get_ref(),
+                    known.join(", ")
+                ),
+            ));
+            continue;
+        };
+        let keeps_topic = match (raw_aspect.covered, raw_aspect.keeps_topic) {
+            (true, _) => true,
+            (false, Some(keeps)) => keeps,
+            (false, None) => {
+                problems.push(problem_at(
+                    file,
+                    raw_aspect.name.span().start,
+                    format!("uncovered aspect `{name}` needs `keeps_topic = true` or `false`"),
+                ));
+                false
+            }
+        };
+        for pattern in &raw_aspect.patterns {
+            if let Err(error) = regex::RegexBuilder::new(pattern.get_ref())
+                .unicode(false)
+                .build()
+            {
+                problems.push(problem_at(
+                    file,
+                    pattern.span().start,
+                    format!("invalid pattern: {error}"),
+                ));
+                continue;
+            }
+            sources.push(pattern.get_ref().clone());
+            pattern_aspect.push(aspects.len());
+        }
+        aspects.push(Aspect {
+            name,
+            topic,
+            covered: raw_aspect.covered,
+            keeps_topic,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // ASCII word boundaries and classes: the text is normalised words, and
+    // Unicode `\b` would push every non-ASCII message off the fast DFA.
+    let patterns = regex::RegexSetBuilder::new(&sources)
+        .unicode(false)
+        .size_limit(ASPECT_SET_SIZE_LIMIT)
+        .dfa_size_limit(ASPECT_SET_SIZE_LIMIT)
+        .build()
+        .map_err(|error| {
+            vec![Problem {
+                file: file.name.clone(),
+                line: 0,
+                column: 0,
+                message: format!("the aspect patterns do not compile together: {error}"),
+            }]
+        })?;
+    Ok(AspectCatalogue {
+        aspects,
+        patterns,
+        pattern_aspect,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            name: "aspects.toml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_catalogue_matches_its_patterns() {
+        let catalogue = parse(&file(
+            "[[aspect]]\nname = \"hourly pay\"\ntopic = \"salary\"\ncovered = false\nkeeps_topic = true\npatterns = ['\\bhourly\\b']\n\n[[aspect]]\nname = \"median pay\"\ntopic = \"salary\"\ncovered = true\npatterns = ['\\bmedian\\b']\n",
+        ))
+        .expect("valid");
+        assert_eq!(catalogue.matching("median hourly wage"), [0, 1]);
+        assert_eq!(catalogue.matching("pay"), Vec::<usize>::new());
+        assert!(catalogue.get("median pay").is_some_and(|a| a.covered));
+    }
+
+    #[test]
+    fn problems_are_reported_at_their_line() {
+        let cases = [
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"weather\"\ncovered = true\n",
+                3,
+                "unknown topic",
+            ),
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = false\n",
+                2,
+                "needs `keeps_topic",
+            ),
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\npatterns = ['(']\n",
+                5,
+                "invalid pattern",
+            ),
+            ("[[aspect]]\nname = \"x\"\nwho = 1\n", 3, "unknown field"),
+        ];
+        for (text, line, message) in cases {
+            let problems = parse(&file(text)).expect_err(text);
+            assert_eq!(problems[0].line, line, "{text}");
+            assert!(problems[0].message.contains(message), "{problems:?}");
+        }
+    }
+}
