@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::answer::{compose::Composer, Answer, Reply, ReplyKind};
 use crate::engine::{Classification, Engine};
-use crate::intent::Intent;
+use crate::intent::{Ask, Intent};
 use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeSource};
 
 /// Knowledge, engine and composer, ready to answer.
@@ -90,7 +90,18 @@ impl CareerBot {
                 answers: vec![composer.capabilities(&[])],
             };
         }
-        let answers = composer.reply(&classification.asks);
+        // The engine reports small talk in `intents` only; every intent
+        // without a question of its own is answered after the questions.
+        let mut asks = classification.asks.clone();
+        for &intent in &classification.intents {
+            if !asks.iter().any(|ask| ask.intent == Some(intent)) {
+                asks.push(Ask {
+                    intent: Some(intent),
+                    ..Ask::default()
+                });
+            }
+        }
+        let answers = composer.reply(&asks);
         if answers.is_empty() {
             return Reply {
                 intents,
@@ -98,13 +109,12 @@ impl CareerBot {
                 answers: vec![composer.capabilities(&classification.suggestions)],
             };
         }
-        let on_topic = classification.asks.iter().any(|ask| {
+        let on_topic = asks.iter().any(|ask| {
             ask.intent.is_some_and(Intent::is_topic)
                 || !ask.aspects.is_empty()
                 || !ask.uncovered.is_empty()
         });
-        let small_talk = classification
-            .asks
+        let small_talk = asks
             .iter()
             .any(|ask| ask.intent.is_some_and(|intent| !intent.is_topic()));
         let kind = if on_topic {

@@ -235,7 +235,7 @@ fn an_uncovered_aspect_is_said_plainly_then_the_closest_fact_where_it_helps() {
             &["hours"],
             None,
             "The article doesn't say what hours or shifts they work.",
-            "I can tell you about",
+            "What it does cover, you can ask me: “Where do they work?”",
         ),
         (
             &["alternatives pay"],
@@ -304,6 +304,21 @@ fn a_topic_without_an_aspect_gets_a_short_answer_and_the_card_stays_full() {
         "{card}"
     );
     assert!(card.contains("  Average (2015): $40,430 a year — all specialists"));
+}
+
+#[test]
+fn every_covered_aspect_of_a_topic_at_once_gets_the_full_card() {
+    let knowledge = knowledge();
+    let composer = Composer::new(&knowledge);
+    let names: Vec<String> = catalogue()
+        .into_iter()
+        .filter(|(_, topic, covered)| *topic == Intent::Salary && *covered)
+        .map(|(name, ..)| name)
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let answer = one(&composer, ask(Some(Intent::Salary), &names, &[]));
+    assert_eq!(answer.fields, composer.answer(Intent::Salary).fields);
+    assert!(!answer.follow_ups.iter().any(|q| q.contains("How much")));
 }
 
 fn stated(value: f64, percent: bool) -> StatedFigure {

@@ -754,6 +754,32 @@ impl<'k> Composer<'k> {
                 )),
             }
         }
+        // Every covered aspect of a topic at once ("tell me everything about
+        // pay") gets the full card.
+        if let Some(topic) = topic {
+            let mut all_covered = self
+                .knowledge
+                .aspects
+                .aspects
+                .iter()
+                .filter(|aspect| aspect.topic == topic && aspect.covered)
+                .peekable();
+            if all_covered.peek().is_some()
+                && ask.uncovered.is_empty()
+                && ask.stated.is_empty()
+                && all_covered.all(|aspect| ask.aspects.contains(&aspect.name))
+            {
+                let card = self.answer(topic);
+                given.topics.push(topic);
+                let facts: Vec<FactKey> = FOLLOW_UPS
+                    .iter()
+                    .filter(|f| f.topic == topic)
+                    .map(|f| f.leads_with)
+                    .collect();
+                given.add_facts(&facts);
+                return Some(card);
+            }
+        }
         let brief = topic.and_then(|t| occupation.brief(t));
         if lead.is_empty() && gaps.is_empty() {
             if let Some(AnswerPlan {
@@ -816,10 +842,30 @@ impl<'k> Composer<'k> {
                     }
                 }
             } else if topic.is_none() {
-                prose.push(format!(
-                    "I can tell you about {} from the article.",
-                    self.topic_list()
-                ));
+                // Say what the article does cover on the topics asked about.
+                let topics: Vec<Intent> = ask
+                    .uncovered
+                    .iter()
+                    .filter_map(|name| self.knowledge.aspects.get(name))
+                    .map(|aspect| aspect.topic)
+                    .collect();
+                let offers: Vec<String> = FOLLOW_UPS
+                    .iter()
+                    .filter(|f| topics.contains(&f.topic))
+                    .take(2)
+                    .map(|f| format!("“{}”", f.question))
+                    .collect();
+                if offers.is_empty() {
+                    prose.push(format!(
+                        "I can tell you about {} from the article.",
+                        self.topic_list()
+                    ));
+                } else {
+                    prose.push(format!(
+                        "What it does cover, you can ask me: {}",
+                        join_words(&offers).replace(" and ", " or ")
+                    ));
+                }
             }
         }
         if let Some(subject) = other {
