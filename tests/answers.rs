@@ -307,6 +307,43 @@ fn a_topic_without_an_aspect_gets_a_short_answer_and_the_card_stays_full() {
 }
 
 #[test]
+fn the_narrower_aspect_leads_when_asked_with_the_broader_one() {
+    let knowledge = knowledge();
+    let composer = Composer::new(&knowledge);
+    let answer = one(
+        &composer,
+        ask(
+            Some(Intent::Salary),
+            &["pay by industry", "highest pay"],
+            &[],
+        ),
+    );
+    assert!(
+        answer.body.starts_with("The highest average annual wage"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(answer.body.matches("$52,940").count(), 2, "{}", answer.body);
+    let answer = one(
+        &composer,
+        ask(
+            Some(Intent::Outlook),
+            &["job growth", "growth reasons"],
+            &[],
+        ),
+    );
+    assert!(
+        answer.body.starts_with("The article attributes the growth"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.fields.is_empty(),
+        "two aspects are not the full card"
+    );
+}
+
+#[test]
 fn every_covered_aspect_of_a_topic_at_once_gets_the_full_card() {
     let knowledge = knowledge();
     let composer = Composer::new(&knowledge);

@@ -43,6 +43,10 @@ const CLOSE_FRACTION: f64 = 0.03;
 /// (they are hourly rates, counts or years).
 const SMALLEST_YEARLY_PAY: f64 = 5000.0;
 
+/// A question naming every covered aspect of a topic gets the full card
+/// when the topic has at least this many (fewer is a short answer anyway).
+const MIN_ASPECTS_FOR_CARD: usize = 3;
+
 /// Builds answers from one knowledge snapshot.
 #[derive(Clone, Copy, Debug)]
 pub struct Composer<'k> {
@@ -610,7 +614,7 @@ impl<'k> Composer<'k> {
             let text = prose.cite(self, &fact.text, fact.citation);
             write(text, &mut sentences, prose);
         }
-        let lead_text = sentences.join(" ");
+        let mut lead_text = sentences.join(" ");
         sentences.clear();
 
         let context: Vec<(FactKey, Written)> = context
@@ -621,6 +625,10 @@ impl<'k> Composer<'k> {
         for (key, fact) in &context {
             given.push(*key);
             pay_years.extend(fact.pay_year);
+        }
+        // A list in the context is a paragraph of its own: the lead goes first.
+        if context.iter().any(|(_, f)| f.text.contains('\n')) && !lead_text.is_empty() {
+            prose.push(std::mem::take(&mut lead_text));
         }
         if !context.is_empty() && context.iter().all(|(_, f)| f.clause.is_some()) {
             // Pay figures as one comparison line, cited once at its end.
@@ -757,17 +765,20 @@ impl<'k> Composer<'k> {
         // Every covered aspect of a topic at once ("tell me everything about
         // pay") gets the full card.
         if let Some(topic) = topic {
-            let mut all_covered = self
+            let covered: Vec<&str> = self
                 .knowledge
                 .aspects
                 .aspects
                 .iter()
                 .filter(|aspect| aspect.topic == topic && aspect.covered)
-                .peekable();
-            if all_covered.peek().is_some()
+                .map(|aspect| aspect.name.as_str())
+                .collect();
+            if covered.len() >= MIN_ASPECTS_FOR_CARD
                 && ask.uncovered.is_empty()
                 && ask.stated.is_empty()
-                && all_covered.all(|aspect| ask.aspects.contains(&aspect.name))
+                && covered
+                    .iter()
+                    .all(|name| ask.aspects.iter().any(|asked| asked == name))
             {
                 let card = self.answer(topic);
                 given.topics.push(topic);
@@ -789,6 +800,18 @@ impl<'k> Composer<'k> {
             {
                 lead.extend(brief_lead);
                 context.extend(brief_context);
+            }
+        }
+        // The narrower fact leads when a question asks a broad and a narrow
+        // one together ("which industry pays the most"): the broad one
+        // becomes context.
+        for (narrow, broad) in [
+            (FactKey::PayHighest, FactKey::PayIndustries),
+            (FactKey::OutlookDrivers, FactKey::OutlookGrowth),
+        ] {
+            if lead.contains(&narrow) && lead.contains(&broad) {
+                lead.retain(|key| *key != broad);
+                context.insert(0, broad);
             }
         }
         dedup(&mut lead);
