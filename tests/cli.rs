@@ -204,8 +204,8 @@ fn a_bad_knowledge_dir_is_reported_with_file_line_and_column() {
     let dir = knowledge_copy();
     let file = dir.path().join("intents.toml");
     let text = std::fs::read_to_string(&file).expect("read").replacen(
-        "terse_words = 3",
-        "terse_words = \"three\"",
+        "clause_breaks = [",
+        "clause_breaks = 3\nunused = [",
         1,
     );
     std::fs::write(&file, text).expect("write");

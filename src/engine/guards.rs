@@ -137,6 +137,15 @@ impl Guards {
                 .any(|w| matches!(w, "they" | "them" | "their" | "theyre" | "these" | "those"))
     }
 
+    /// `text` with every related career's name read as this career's token.
+    pub fn mark_alternatives(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (_, names) in &self.alternatives {
+            out = names.replace_all(&out, CAREER_TOKEN).into_owned();
+        }
+        out
+    }
+
     /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
     pub fn mark_career(&self, words: Vec<String>) -> Vec<String> {
         let text = words.join(" ");

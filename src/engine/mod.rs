@@ -54,6 +54,9 @@ pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
 const CLAUSE_ACCEPT: f32 = 0.55;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
+/// How often the career examples must use a word for it to count as
+/// spelt right.
+const KNOWN_AFTER: usize = 3;
 /// Words shorter than this are never corrected.
 const MIN_CORRECTED_LEN: usize = 4;
 
@@ -116,6 +119,21 @@ impl Classification {
             .iter()
             .copied()
             .filter(|i| !i.is_labelled())
+            .collect()
+    }
+
+    /// The clauses read, question by question, joined by " | ": what the
+    /// classifier saw of the message.
+    pub fn clause_texts(&self) -> Vec<String> {
+        self.questions
+            .iter()
+            .flat_map(|q| {
+                if q.clauses.is_empty() {
+                    vec![q.text.clone()]
+                } else {
+                    q.clauses.iter().map(|(text, _, _)| text.clone()).collect()
+                }
+            })
             .collect()
     }
 
@@ -247,6 +265,7 @@ impl Engine {
         });
         let mut normalised: Vec<(usize, Vec<String>)> =
             Vec::with_capacity(knowledge.examples.len());
+        let mut off_topic_words: HashSet<String> = HashSet::new();
         for example in &knowledge.examples {
             let Some(class) = labels.iter().position(|l| *l == example.label) else {
                 continue;
@@ -257,15 +276,25 @@ impl Engine {
                 &example.text,
             ));
             for word in &words {
-                known.insert(word.clone());
-                if example.label != ExampleLabel::OffTopic {
+                if example.label == ExampleLabel::OffTopic {
+                    off_topic_words.insert(word.clone());
+                } else {
                     *topical_counts.entry(word.clone()).or_default() += 1;
                 }
             }
             normalised.push((class, words));
         }
+        // Known (never corrected): everyday words, and words the career
+        // examples use often. The examples misspell on purpose ("salery"),
+        // and a word seen once or twice there may be one of those typos.
+        known.extend(off_topic_words);
+        known.extend(
+            topical_counts
+                .iter()
+                .filter(|(_, &count)| count >= KNOWN_AFTER)
+                .map(|(word, _)| word.clone()),
+        );
         known.extend(table.lexicon.function_words.iter().cloned());
-        known.extend(table.lexicon.not_typos.iter().cloned());
         known.extend(table.scope.own_subject_words.iter().cloned());
         for phrase in table
             .scope
@@ -280,7 +309,9 @@ impl Engine {
         let typo_index = KeywordIndex::new(
             topical_counts
                 .iter()
-                .filter(|(word, &count)| count >= 2 && word.chars().count() >= MIN_CORRECTED_LEN)
+                .filter(|(word, &count)| {
+                    count >= KNOWN_AFTER && word.chars().count() >= MIN_CORRECTED_LEN
+                })
                 .map(|(word, _)| word.as_str()),
         );
         let model = train(&normalised, labels.len());
@@ -585,19 +616,21 @@ impl Engine {
                 verdict.uncovered_alone.clear();
                 verdict.other_subject = Some(name);
             }
-            Subject::Alternative(_) => {
-                let mut topics = Vec::new();
-                for topic in std::mem::take(&mut verdict.topics) {
-                    match self.alternative_gap(topic) {
-                        Some(gap) => verdict.uncovered_alone.push(gap),
-                        None if !topics.contains(&Intent::Alternatives) => {
-                            topics.push(Intent::Alternatives)
-                        }
-                        None => {}
-                    }
-                }
+            Subject::Alternative(_) if !verdict.topics.is_empty() => {
+                // What is asked of the related career: the sentence read as
+                // if about this one ("how much do <it> make" → pay).
+                let as_if_ours = self.guards.mark_alternatives(&text);
+                let reading = self.read(&plain_words(&as_if_ours));
+                let asked = best_topic(&reading, &self.labels);
                 verdict.aspects.clear();
-                verdict.topics = topics;
+                match asked.and_then(|topic| self.alternative_gap(topic)) {
+                    Some(gap) => {
+                        trace.guard_rails.push(format!("the source gives no {gap}"));
+                        verdict.topics.clear();
+                        verdict.uncovered_alone.push(gap);
+                    }
+                    None => verdict.topics = vec![Intent::Alternatives],
+                }
             }
             _ => {}
         }
@@ -752,6 +785,17 @@ fn dedup_keep_order(items: &mut Vec<String>) {
     items.retain(|item| seen.insert(item.clone()));
 }
 
+/// Words read as typed (no corrections), from a normalised text.
+fn plain_words(text: &str) -> Vec<Word> {
+    text.split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| Word {
+            typed: w.to_string(),
+            read: w.to_string(),
+        })
+        .collect()
+}
+
 fn join_read(words: &[Word]) -> String {
     let mut text = String::new();
     for word in words {
@@ -810,7 +854,7 @@ fn train(normalised: &[(usize, Vec<String>)], classes: usize) -> Model {
             if c == 0 {
                 0.0
             } else {
-                (mean / c as f32).sqrt().clamp(0.5, 2.0)
+                (mean / c as f32).sqrt().clamp(0.6, 1.5)
             }
         })
         .collect();

@@ -94,7 +94,7 @@ impl Normalizer {
                 r"<(?:@[!&]?\d{1,20}|#\d{1,20}|/[^<>:]{1,100}:\d{1,20}|t:-?\d{1,20}(?::[tTdDfFR])?|id:[a-z]{1,20})>|@(?:everyone|here)\b",
             )
             .expect("valid regex"),
-            masked_link: Regex::new(r"\[([^\]\n]{0,256})\]\(<?[^)\s]{0,2048}>?\)").expect("valid regex"),
+            masked_link: Regex::new(r"\[([^\]\n]{0,256})\]\(<?[^)\s]+>?\)").expect("valid regex"),
             url: Regex::new(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+").expect("valid regex"),
             emoji: lexicon.emoji.clone(),
             replacements,

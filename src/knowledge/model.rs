@@ -387,21 +387,11 @@ impl Pattern {
     }
 }
 
-/// One row of the intent table.
+/// One intent of the rules file: how answers and help name it.
 #[derive(Clone, Debug)]
 pub struct IntentRule {
     pub intent: Intent,
     pub summary: String,
-    /// Settle the intent on their own.
-    pub strong: Vec<Pattern>,
-    /// Count only in a message about this career, or a terse one.
-    pub weak: Vec<Pattern>,
-    /// Veto the intent in a clause.
-    pub exclude: Vec<Pattern>,
-    /// Single words that settle the intent (typos allowed, then weak).
-    pub keywords: Vec<String>,
-    /// Single words that count like weak patterns.
-    pub weak_keywords: Vec<String>,
 }
 
 /// The words the normaliser and matcher treat specially.
@@ -412,7 +402,6 @@ pub struct Lexicon {
     /// Emoji → words.
     pub emoji: Vec<(String, String)>,
     pub function_words: Vec<String>,
-    pub not_typos: Vec<String>,
     pub clause_breaks: Vec<String>,
 }
 
@@ -426,7 +415,6 @@ pub struct Scope {
     pub own_subject_words: Vec<String>,
     pub other_occupations: Vec<String>,
     pub occupation_exceptions: Vec<String>,
-    pub terse_words: usize,
 }
 
 /// The validated intent table: one rule per intent, in [`Intent::ALL`] order.

@@ -174,9 +174,6 @@ pub struct RawLexicon {
     /// Words that carry no topic: never typo-corrected, ignored when judging
     /// whether a message is short.
     pub function_words: Vec<String>,
-    /// Ordinary words that look like a typo of a keyword but are not.
-    #[serde(default)]
-    pub not_typos: Vec<String>,
     /// Words that split a message into separate questions.
     pub clause_breaks: Vec<String>,
 }
@@ -194,8 +191,6 @@ pub struct RawScope {
     pub other_occupations: Vec<String>,
     /// Phrases that contain an occupation word but name a place or thing.
     pub occupation_exceptions: Vec<String>,
-    /// Longest message, in content words, that counts as a terse topic question.
-    pub terse_words: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,14 +199,4 @@ pub struct RawIntent {
     pub name: Spanned<String>,
     /// How the capabilities reply names this intent.
     pub summary: String,
-    #[serde(default)]
-    pub strong: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub weak: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub exclude: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub keywords: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub weak_keywords: Vec<Spanned<String>>,
 }

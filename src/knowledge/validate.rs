@@ -438,22 +438,6 @@ fn compile_all(patterns: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec
         .collect()
 }
 
-fn words(list: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec<String> {
-    let mut out = Vec::new();
-    for word in list {
-        let text = word.get_ref();
-        if text.is_empty() || !text.chars().all(|c| c.is_lowercase() || c.is_ascii_digit()) {
-            problems.at(
-                word.span(),
-                format!("keyword `{text}` must be one lower-case word"),
-            );
-        } else {
-            out.push(text.clone());
-        }
-    }
-    out
-}
-
 fn lower(list: Vec<String>) -> Vec<String> {
     list.into_iter().map(|w| w.trim().to_lowercase()).collect()
 }
@@ -494,7 +478,6 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
         own_subject_words: lower(raw.scope.own_subject_words),
         other_occupations: lower(raw.scope.other_occupations),
         occupation_exceptions: lower(raw.scope.occupation_exceptions),
-        terse_words: raw.scope.terse_words,
     };
     let lexicon = Lexicon {
         replacements: raw
@@ -505,19 +488,11 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             .collect(),
         emoji: raw.lexicon.emoji.into_iter().collect(),
         function_words: lower(raw.lexicon.function_words),
-        not_typos: lower(raw.lexicon.not_typos),
         clause_breaks: lower(raw.lexicon.clause_breaks),
     };
 
     let mut rules: Vec<IntentRule> = Vec::new();
     for rule in raw.intents {
-        // Patterns are compiled before the name is checked so that every
-        // problem in an entry is reported, not only the first.
-        let strong = compile_all(&rule.strong, problems);
-        let weak = compile_all(&rule.weak, problems);
-        let exclude = compile_all(&rule.exclude, problems);
-        let keywords = words(&rule.keywords, problems);
-        let weak_keywords = words(&rule.weak_keywords, problems);
         let Some(intent) = Intent::from_name(rule.name.get_ref()) else {
             let known: Vec<_> = Intent::ALL.iter().map(|i| i.name()).collect();
             problems.at(
@@ -537,20 +512,9 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             );
             continue;
         }
-        if rule.strong.is_empty() && rule.keywords.is_empty() {
-            problems.at(
-                rule.name.span(),
-                format!("intent `{intent}` has no strong pattern or keyword, so it can never be matched"),
-            );
-        }
         rules.push(IntentRule {
             intent,
             summary: rule.summary,
-            strong,
-            weak,
-            exclude,
-            keywords,
-            weak_keywords,
         });
     }
     for intent in Intent::ALL {
