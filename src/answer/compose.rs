@@ -142,6 +142,9 @@ struct Written {
     clause: Option<String>,
     /// For pay figures: the year they are from.
     pay_year: Option<u16>,
+    /// For a single pay figure: its figure line, shown as a field when the
+    /// figure is context rather than the fact asked.
+    field: Option<Field>,
 }
 
 /// Prose under construction: paragraphs, and the citations already given
@@ -389,6 +392,10 @@ impl<'k> Composer<'k> {
 
     /// The figure line: "Median (2015)" / "$37,110 a year — all specialists".
     pub fn figure_field(&self, figure: &PayFigure) -> Field {
+        Self::figure_line(figure)
+    }
+
+    fn figure_line(figure: &PayFigure) -> Field {
         Field {
             name: format!("{} ({})", figure.label, figure.year),
             value: format!(
@@ -419,6 +426,7 @@ impl<'k> Composer<'k> {
                 Self::period_word(figure)
             )),
             pay_year: Some(figure.year),
+            field: Some(Self::figure_line(figure)),
         }
     }
 
@@ -428,6 +436,7 @@ impl<'k> Composer<'k> {
             citation,
             clause: None,
             pay_year: None,
+            field: None,
         }
     }
 
@@ -519,6 +528,7 @@ impl<'k> Composer<'k> {
                     citation: first.citation(),
                     clause: None,
                     pay_year: Some(first.year),
+                    field: None,
                 }
             }
             FactKey::PayHighest => {
@@ -536,6 +546,7 @@ impl<'k> Composer<'k> {
                     citation: top.citation(),
                     clause: None,
                     pay_year: Some(top.year),
+                    field: None,
                 }
             }
             FactKey::OutlookGrowth => Self::plain(
@@ -580,7 +591,10 @@ impl<'k> Composer<'k> {
 
     /// Writes `lead` facts, then one line of `context` (facts not already
     /// given) on a line of its own, ending (`with_year_note`) with the year
-    /// of any pay figures. Records what it gave in `given`.
+    /// of any pay figures. With `figures_as_fields`, context that is only
+    /// pay figures is returned as figure lines instead (the asked figure
+    /// stays in the prose, the rest goes beside it). Records what it gave in
+    /// `given`.
     fn write_plan(
         &self,
         prose: &mut Prose,
@@ -588,7 +602,9 @@ impl<'k> Composer<'k> {
         context: &[FactKey],
         given: &mut Vec<FactKey>,
         with_year_note: bool,
-    ) {
+        figures_as_fields: bool,
+    ) -> Vec<Field> {
+        let mut fields = Vec::new();
         let mut pay_years: Vec<u16> = Vec::new();
         // Sentences of the paragraph being written; a fact with a list is a
         // paragraph of its own.
@@ -630,7 +646,20 @@ impl<'k> Composer<'k> {
         if context.iter().any(|(_, f)| f.text.contains('\n')) && !lead_text.is_empty() {
             prose.push(std::mem::take(&mut lead_text));
         }
-        if !context.is_empty() && context.iter().all(|(_, f)| f.clause.is_some()) {
+        if figures_as_fields
+            && !context.is_empty()
+            && context.iter().all(|(_, f)| f.field.is_some())
+        {
+            for (_, fact) in &context {
+                if let Some(mut field) = fact.field.clone() {
+                    if !prose.cited.contains(&fact.citation) {
+                        prose.cited.push(fact.citation);
+                        field.value = format!("{} ({})", field.value, self.citation(fact.citation));
+                    }
+                    fields.push(field);
+                }
+            }
+        } else if !context.is_empty() && context.iter().all(|(_, f)| f.clause.is_some()) {
             // Pay figures as one comparison line, cited once at its end.
             let clauses: Vec<String> = context
                 .iter()
@@ -679,11 +708,20 @@ impl<'k> Composer<'k> {
                 None => prose.push(lead_text),
             },
             (true, true) => {
+                // Only the note is left (the lead was given by a correction):
+                // it closes the paragraph before.
                 if let Some(note) = year_note {
-                    prose.push(note);
+                    match prose.paragraphs.last_mut() {
+                        Some(last) if !last.contains('\n') => {
+                            last.push(' ');
+                            last.push_str(&note);
+                        }
+                        _ => prose.push(note),
+                    }
                 }
             }
         }
+        fields
     }
 
     // ---- whole messages -----------------------------------------------
@@ -840,7 +878,7 @@ impl<'k> Composer<'k> {
         }
         // Context already given earlier in this reply is not repeated.
         context.retain(|key| !given.facts.contains(key));
-        self.write_plan(&mut prose, &lead, &context, &mut facts_given, true);
+        let fields = self.write_plan(&mut prose, &lead, &context, &mut facts_given, true, true);
         if !gaps.is_empty() {
             prose.push(gaps.join(" "));
             let near: Vec<FactKey> = closest
@@ -852,7 +890,14 @@ impl<'k> Composer<'k> {
                     paragraphs: Vec::new(),
                     cited: prose.cited.clone(),
                 };
-                self.write_plan(&mut closest_prose, &[*first], rest, &mut facts_given, false);
+                self.write_plan(
+                    &mut closest_prose,
+                    &[*first],
+                    rest,
+                    &mut facts_given,
+                    false,
+                    false,
+                );
                 prose.cited = closest_prose.cited;
                 if let Some((opening, others)) = closest_prose.paragraphs.split_first() {
                     let opening = match opening.strip_prefix("The article ") {
@@ -906,7 +951,7 @@ impl<'k> Composer<'k> {
             intent: topic,
             title,
             body: prose.text(),
-            fields: Vec::new(),
+            fields,
             source: self.source_line(&prose.cited),
             follow_ups: Vec::new(),
         })
@@ -1266,7 +1311,7 @@ impl<'k> Composer<'k> {
     ) -> Answer {
         let mut prose = Prose::default();
         let mut given = Vec::new();
-        self.write_plan(&mut prose, facts, &[], &mut given, true);
+        self.write_plan(&mut prose, facts, &[], &mut given, true, false);
         if let Some(extra) = extra {
             // The extra paragraph restates facts of the same section, under
             // the citation already given.
