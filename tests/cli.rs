@@ -200,6 +200,29 @@ fn knowledge_check_fails_on_an_untraced_figure() {
 }
 
 #[test]
+fn knowledge_check_fails_on_a_year_the_source_does_not_give_a_figure() {
+    let dir = knowledge_copy();
+    let file = dir.path().join("health-it-specialist.toml");
+    // 2014 is in the source, but not with the median.
+    let text =
+        std::fs::read_to_string(&file)
+            .expect("read")
+            .replacen("year = 2015", "year = 2014", 1);
+    std::fs::write(&file, text).expect("write");
+    let output = career_bot(
+        &["knowledge", "check", dir.path().to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output)
+            .contains("dated citation not in the source: pay \"Median\" 37110 with 2014"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
 fn a_bad_knowledge_dir_is_reported_with_file_line_and_column() {
     let dir = knowledge_copy();
     let file = dir.path().join("intents.toml");
