@@ -4,6 +4,7 @@
 //! the others are test areas, most of them driven by data tables in
 //! `tests/data/`.
 
+mod answers;
 mod cli;
 mod discord;
 mod engine;
