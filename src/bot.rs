@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::answer::{compose::Composer, Answer, Reply, ReplyKind};
 use crate::engine::{Classification, Engine};
-use crate::intent::Intent;
+use crate::intent::{Ask, Intent};
 use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeSource};
 
 /// Knowledge, engine and composer, ready to answer.
@@ -77,7 +77,9 @@ impl CareerBot {
         self.reply_to(&classification)
     }
 
-    /// The reply for a message that was already classified.
+    /// The reply for a message that was already classified: the answers
+    /// to its questions in the asker's order, or, when it asks nothing the
+    /// bot answers, the short "here is what I can answer".
     pub fn reply_to(&self, classification: &Classification) -> Reply {
         let composer = self.composer();
         let intents = classification.intents.clone();
@@ -88,22 +90,40 @@ impl CareerBot {
                 answers: vec![composer.capabilities(&[])],
             };
         }
-        if intents.is_empty() {
+        // The engine reports small talk in `intents` only; every intent
+        // without a question of its own is answered after the questions.
+        let mut asks = classification.asks.clone();
+        for &intent in &classification.intents {
+            if !asks.iter().any(|ask| ask.intent == Some(intent)) {
+                asks.push(Ask {
+                    intent: Some(intent),
+                    ..Ask::default()
+                });
+            }
+        }
+        let answers = composer.reply(&asks);
+        if answers.is_empty() {
             return Reply {
                 intents,
                 kind: ReplyKind::OutOfScope,
                 answers: vec![composer.capabilities(&classification.suggestions)],
             };
         }
-        let kind = if intents.iter().any(|intent| intent.is_topic()) {
-            ReplyKind::Answered
-        } else {
-            ReplyKind::SmallTalk
-        };
-        let answers = intents
+        let on_topic = asks.iter().any(|ask| {
+            ask.intent.is_some_and(Intent::is_topic)
+                || !ask.aspects.is_empty()
+                || !ask.uncovered.is_empty()
+        });
+        let small_talk = asks
             .iter()
-            .map(|&intent| composer.answer(intent))
-            .collect();
+            .any(|ask| ask.intent.is_some_and(|intent| !intent.is_topic()));
+        let kind = if on_topic {
+            ReplyKind::Answered
+        } else if small_talk {
+            ReplyKind::SmallTalk
+        } else {
+            ReplyKind::OutOfScope
+        };
         Reply {
             intents,
             kind,

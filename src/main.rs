@@ -11,7 +11,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 
-use career_bot::answer::text::render_reply;
+use career_bot::answer::compose::cited_sources;
+use career_bot::answer::text::{render_reply, render_reply_wrapped};
 use career_bot::eval::{self, Labels};
 use career_bot::knowledge::{provenance, Knowledge, KnowledgeSource};
 use career_bot::reload::LiveKnowledge;
@@ -89,6 +90,13 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
             .iter()
             .map(|i| i.name())
             .collect();
+        // Every citation the answers give, each once, in order.
+        let mut sources: Vec<String> = Vec::new();
+        for source in reply.answers.iter().flat_map(cited_sources) {
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
         let mut object = serde_json::json!({
             "text": question,
             "intents": intents,
@@ -97,6 +105,7 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
             "small_talk": small_talk,
             "kind": format!("{:?}", reply.kind).to_lowercase(),
             "answer": render_reply(&reply),
+            "sources": sources,
         });
         if explain {
             object["explain"] = serde_json::Value::String(bot.explain(&classification, question));
@@ -106,7 +115,11 @@ fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Re
         if explain {
             writeln!(out, "{}\n", bot.explain(&classification, question))?;
         }
-        writeln!(out, "{}", render_reply(&reply))?;
+        writeln!(
+            out,
+            "{}",
+            render_reply_wrapped(&reply, terminal::output_width())
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -228,7 +241,13 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
     let bot = CareerBot::new(knowledge);
     let mut out = std::io::stdout().lock();
     let mut failed = false;
+    let mut documents: Vec<&str> = Vec::new();
     for src in &bot.knowledge().occupation.sources {
+        // Several sources may be read from one document: check it once.
+        if documents.contains(&src.document.as_str()) {
+            continue;
+        }
+        documents.push(&src.document);
         let Some(document) = files.document(&src.document) else {
             continue;
         };
@@ -247,6 +266,32 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    let dated = provenance::dated_figures(&bot.knowledge().occupation);
+    let mut dated_checked = 0;
+    for figure in &dated {
+        let source = bot.knowledge().occupation.source(figure.source);
+        let Some(document) = files.document(&source.document) else {
+            continue;
+        };
+        let report = provenance::check_dated(std::slice::from_ref(figure), &document.text);
+        dated_checked += report.checked;
+        for unmatched in &report.unmatched {
+            failed = true;
+            let years: Vec<String> = unmatched.years.iter().map(u16::to_string).collect();
+            writeln!(
+                out,
+                "  dated citation not in the source: {} {} with {} ({})",
+                unmatched.what,
+                unmatched.figure,
+                years.join("–"),
+                source.document
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{dated_checked} dated citations checked: each year appears with its figure in the source"
+    )?;
     for intent in Intent::ALL {
         let answer = bot.answer(intent);
         if answer.body.trim().is_empty() {

@@ -2,13 +2,14 @@
 //! history, or, when stdin is not a terminal, one reply per input line.
 //!
 //! Touches only the terminal (stdin/stdout and the history file); answers
-//! come from [`CareerBot`].
+//! come from [`CareerBot`]. Replies wrap to the terminal's width, or to
+//! [`DEFAULT_WIDTH`] columns when stdout is not a terminal.
 
 use std::io::{BufRead, Write};
 
 use rustyline::error::ReadlineError;
 
-use crate::answer::text::{render_answer, render_reply};
+use crate::answer::text::{render_answer_wrapped, render_reply_wrapped, DEFAULT_WIDTH};
 use crate::bot::CareerBot;
 
 /// Words that end the chat.
@@ -23,6 +24,15 @@ pub enum TerminalError {
     /// Writing to stdout failed.
     #[error("cannot write the reply: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// The width replies wrap to: the terminal's, or [`DEFAULT_WIDTH`] when
+/// stdout is not a terminal.
+pub fn output_width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map_or(DEFAULT_WIDTH, |(terminal_size::Width(width), _)| {
+            usize::from(width)
+        })
 }
 
 fn is_quit(line: &str) -> bool {
@@ -46,7 +56,7 @@ pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
     writeln!(
         out,
         "{}",
-        render_answer(&bot.answer(crate::Intent::Greeting))
+        render_answer_wrapped(&bot.answer(crate::Intent::Greeting), output_width())
     )?;
     writeln!(out, "(Type a question, or `quit` / Ctrl-D to leave.)\n")?;
     loop {
@@ -59,7 +69,9 @@ pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
                 if is_quit(&line) {
                     break;
                 }
-                writeln!(out, "\n{}\n", render_reply(&bot.reply(&line)))?;
+                // Measured per reply: the window may have been resized.
+                let reply = render_reply_wrapped(&bot.reply(&line), output_width());
+                writeln!(out, "\n{reply}\n")?;
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
@@ -74,7 +86,8 @@ pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
     Ok(())
 }
 
-/// Non-interactive chat: one reply per input line, until end of input or `quit`.
+/// Non-interactive chat: one reply per input line, until end of input or
+/// `quit`, wrapped to [`output_width`].
 pub fn batch(
     bot: &CareerBot,
     input: impl BufRead,
@@ -88,7 +101,8 @@ pub fn batch(
         if is_quit(&line) {
             break;
         }
-        writeln!(output, "> {line}\n{}\n", render_reply(&bot.reply(&line)))?;
+        let reply = render_reply_wrapped(&bot.reply(&line), output_width());
+        writeln!(output, "> {line}\n{reply}\n")?;
     }
     output.flush()?;
     Ok(())

@@ -45,6 +45,41 @@ fn ask_json_reports_intents_and_answer() {
 }
 
 #[test]
+fn ask_json_carries_aspects_gaps_and_the_sources_cited() {
+    let output = career_bot(&["ask", "--json", "what's the average salary"], "");
+    let value: serde_json::Value =
+        serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    assert_eq!(value["aspects"], serde_json::json!(["average pay"]));
+    assert_eq!(value["uncovered"], serde_json::json!([]));
+    assert_eq!(value["sources"], serde_json::json!(["BLS, 2015"]));
+    let answer = value["answer"].as_str().expect("answer text");
+    assert!(
+        answer.contains("The average salary in 2015 was $40,430 a year (BLS, 2015)."),
+        "{answer}"
+    );
+    let output = career_bot(&["ask", "--json", "can i work from home?"], "");
+    let value: serde_json::Value =
+        serde_json::from_str(stdout(&output).trim()).expect("one JSON object");
+    assert_eq!(value["uncovered"], serde_json::json!(["remote work"]));
+    assert_eq!(value["sources"], serde_json::json!(["source article"]));
+    let answer = value["answer"].as_str().expect("answer text");
+    assert!(
+        answer.contains("doesn't say whether the work can be done remotely"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn ask_wraps_to_80_columns_when_not_a_terminal() {
+    let output = career_bot(&["ask", "what", "do", "they", "do", "day", "to", "day"], "");
+    let text = stdout(&output);
+    assert!(text.lines().count() > 3, "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+}
+
+#[test]
 fn ask_json_out_of_scope_has_empty_intents() {
     let output = career_bot(&["ask", "--json", "how much do nurses make"], "");
     let value: serde_json::Value =
@@ -57,7 +92,10 @@ fn ask_json_out_of_scope_has_empty_intents() {
 fn ask_explain_shows_the_rule_that_fired() {
     let output = career_bot(&["ask", "--explain", "certifcation?"], "");
     let text = stdout(&output);
-    assert!(text.contains("typo \"certifcation\""), "{text}");
+    assert!(
+        text.contains("typo: \"certifcation\" read as \"certification\""),
+        "{text}"
+    );
     assert!(text.contains("intents: [certification]"), "{text}");
 }
 
@@ -116,20 +154,31 @@ fn knowledge_check_passes_on_the_built_in_files() {
     let output = career_bot(&["knowledge", "check"], "");
     assert!(output.status.success(), "{}", stdout(&output));
     assert!(stdout(&output).contains("every figure traced"));
+    assert!(
+        stdout(&output).contains("dated citations checked: each year appears with its figure"),
+        "{}",
+        stdout(&output)
+    );
 }
 
-/// Copies the repository's knowledge directory so a test can edit it.
+/// Copies the repository's knowledge directory (every file, examples and
+/// sources included) so a test can edit it.
 fn knowledge_copy() -> tempfile::TempDir {
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("file type").is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-    std::fs::create_dir(dir.path().join("sources")).expect("mkdir");
-    for name in [
-        "health-it-specialist.toml",
-        "intents.toml",
-        "sources/health-it-specialist-article.txt",
-    ] {
-        std::fs::copy(source.join(name), dir.path().join(name)).expect("copy");
-    }
+    copy_tree(&source, dir.path());
     dir
 }
 
@@ -148,6 +197,29 @@ fn knowledge_check_fails_on_an_untraced_figure() {
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stdout(&output).contains("not in the source: 16 at outlook.growth_percent"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn knowledge_check_fails_on_a_year_the_source_does_not_give_a_figure() {
+    let dir = knowledge_copy();
+    let file = dir.path().join("health-it-specialist.toml");
+    // 2014 is in the source, but not with the median.
+    let text =
+        std::fs::read_to_string(&file)
+            .expect("read")
+            .replacen("year = 2015", "year = 2014", 1);
+    std::fs::write(&file, text).expect("write");
+    let output = career_bot(
+        &["knowledge", "check", dir.path().to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output)
+            .contains("dated citation not in the source: pay \"Median\" 37110 with 2014"),
         "{}",
         stdout(&output)
     );

@@ -73,7 +73,7 @@ fn decoration() -> impl Strategy<Value = (String, String)> {
         Just(("`".to_string(), "`".to_string())),
         Just(("<@123456789012345678> ".to_string(), String::new())),
         Just(("@everyone ".to_string(), "!!".to_string())),
-        Just(("> ".to_string(), " 💰".to_string())),
+        Just(("> ".to_string(), " 😀".to_string())),
         Just(("\u{200b}".to_string(), "\u{202e}".to_string())),
         Just(("HEY BOT ".to_string(), "???".to_string())),
     ]

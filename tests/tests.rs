@@ -5,6 +5,7 @@
 //! server's self-test; the others are test areas, most of them driven by
 //! data tables in `tests/data/`.
 
+mod answers;
 mod cli;
 mod discord;
 mod engine;

@@ -13,9 +13,9 @@ use crate::intent::Intent;
 /// One labelled value shown beside an answer (a figure, a list).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Field {
-    /// Short label, e.g. "Median salary (2015)".
+    /// Short label, e.g. "Median (2015)".
     pub name: String,
-    /// The value, e.g. "$37,110 a year".
+    /// The value, e.g. "$37,110 a year — all specialists".
     pub value: String,
     /// Whether a front end may lay this field out beside its neighbours.
     pub inline: bool,
@@ -32,8 +32,10 @@ pub struct Answer {
     pub body: String,
     /// Figures and lists, in display order.
     pub fields: Vec<Field>,
-    /// Where the figures come from and their year, e.g.
-    /// "Source: U.S. Bureau of Labor Statistics (BLS), 2015 data".
+    /// The citations the answer gave, recapped on one line: "Source: BLS,
+    /// 2015" or "Sources: BLS, 2015 · source article". The body cites each
+    /// fact inline already; front ends may show this as a footer.
+    /// [`compose::cited_sources`] lists them.
     pub source: Option<String>,
     /// Questions the student might ask next.
     pub follow_ups: Vec<String>,
@@ -42,11 +44,13 @@ pub struct Answer {
 /// How the bot replied to a message as a whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplyKind {
-    /// At least one career topic was answered.
+    /// At least one career question was answered: a topic, an aspect, or
+    /// an aspect the source does not cover (the answer says so).
     Answered,
     /// Only small talk (greeting, help, thanks).
     SmallTalk,
-    /// Nothing the bot can answer: the reply says what it can answer.
+    /// Nothing the bot can answer (off topic, or only about another
+    /// occupation): the reply says what it can answer.
     OutOfScope,
     /// The message had no words at all (only a mention, emoji, markup).
     Empty,

@@ -1,4 +1,4 @@
-//! Typo correction against the intent table's vocabulary.
+//! Typo correction against the examples' vocabulary.
 //!
 //! Comparing every word with every keyword is too slow for the throughput we
 //! need, so the index buckets target words by first letter and length: a
@@ -76,14 +76,16 @@ impl KeywordIndex {
         let first = word.chars().next()?;
         let mut best: Option<(usize, u32)> = None;
         let collapsed_word = collapse_runs(word, 1);
+        let collapsed_len = collapsed_word.chars().count();
         // A target of length n tolerates at most 2 edits, so only targets
-        // within 2 letters of the word's length can match.
-        for target_len in len.saturating_sub(2)..=len + 2 {
+        // within 2 letters of the word's length, or of its length with
+        // repeated letters collapsed ("saalaryy"), can match.
+        for target_len in collapsed_len.saturating_sub(2)..=len + 2 {
             let Some(ids) = self.by_first_and_len.get(&(first, target_len)) else {
                 continue;
             };
             let allowed = allowed_edits(target_len);
-            if target_len.abs_diff(len) > allowed {
+            if target_len.abs_diff(len) > allowed && target_len.abs_diff(collapsed_len) > allowed {
                 continue;
             }
             for &id in ids {
@@ -145,6 +147,7 @@ mod tests {
         assert_eq!(index.correct("requirments").unwrap().target, "requirements");
         assert_eq!(index.correct("outlok").unwrap().target, "outlook");
         assert_eq!(index.correct("sallery").unwrap().target, "salary");
+        assert_eq!(index.correct("saalaryy").unwrap().target, "salary");
     }
 
     #[test]

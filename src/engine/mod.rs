@@ -57,11 +57,13 @@ const MAX_TYPO_LOOKUPS: usize = 32;
 /// How often the career examples must use a word for it to count as
 /// spelt right.
 const KNOWN_AFTER: usize = 3;
+/// A word is a misspelling of a neighbour used this many times as often.
+const TYPO_RATIO: usize = 4;
 /// Words shorter than this are never corrected.
 const MIN_CORRECTED_LEN: usize = 4;
 
 /// One question of a message as the engine read it, for `--explain`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuestionTrace {
     /// The sentence, normalised and corrected.
     pub text: String,
@@ -238,6 +240,28 @@ struct SentenceVerdict {
     stated: Vec<StatedFigure>,
 }
 
+impl SentenceVerdict {
+    /// Adds what another part of the same sentence found.
+    fn merge(&mut self, part: SentenceVerdict) {
+        for topic in part.topics {
+            if !self.topics.contains(&topic) {
+                self.topics.push(topic);
+            }
+        }
+        for (topic, (covered, uncovered)) in part.aspects {
+            let entry = self.aspects.entry(topic).or_default();
+            entry.0.extend(covered);
+            entry.1.extend(uncovered);
+        }
+        self.small_talk.extend(part.small_talk);
+        self.uncovered_alone.extend(part.uncovered_alone);
+        if self.other_subject.is_none() {
+            self.other_subject = part.other_subject;
+        }
+        self.off_scope |= part.off_scope;
+    }
+}
+
 /// The trained engine, ready to classify messages.
 #[derive(Debug)]
 pub struct Engine {
@@ -287,13 +311,32 @@ impl Engine {
         // Known (never corrected): everyday words, and words the career
         // examples use often. The examples misspell on purpose ("salery"),
         // and a word seen once or twice there may be one of those typos.
-        known.extend(off_topic_words);
-        known.extend(
+        // Correction targets: words the career examples use often enough to
+        // be spelt right, long enough that one edit does not reach a
+        // different common word.
+        let typo_index = KeywordIndex::new(
             topical_counts
                 .iter()
-                .filter(|(_, &count)| count >= KNOWN_AFTER)
-                .map(|(word, _)| word.clone()),
+                .filter(|(word, &count)| {
+                    count >= KNOWN_AFTER && word.chars().count() >= MIN_CORRECTED_LEN
+                })
+                .map(|(word, _)| word.as_str()),
         );
+        // Known (never corrected): everyday words, and career-example words
+        // that are not a misspelling of a far commoner one. The examples
+        // misspell on purpose ("salery"), so a word is taken as a typo when
+        // a word within reach is used at least TYPO_RATIO times as often.
+        known.extend(off_topic_words);
+        for (word, &count) in &topical_counts {
+            let is_typo = typo_index.correct(word).is_some_and(|correction| {
+                topical_counts
+                    .get(&correction.target)
+                    .is_some_and(|&target_count| target_count >= count * TYPO_RATIO)
+            });
+            if !is_typo {
+                known.insert(word.clone());
+            }
+        }
         known.extend(table.lexicon.function_words.iter().cloned());
         known.extend(table.scope.own_subject_words.iter().cloned());
         for phrase in table
@@ -304,16 +347,6 @@ impl Engine {
         {
             known.extend(normalizer.normalize(phrase).words().map(str::to_string));
         }
-        // Correction targets: words the career examples use more than once,
-        // long enough that one edit does not reach a different common word.
-        let typo_index = KeywordIndex::new(
-            topical_counts
-                .iter()
-                .filter(|(word, &count)| {
-                    count >= KNOWN_AFTER && word.chars().count() >= MIN_CORRECTED_LEN
-                })
-                .map(|(word, _)| word.as_str()),
-        );
         let model = train(&normalised, labels.len());
         Engine {
             joiners: table.lexicon.clause_breaks.clone(),
@@ -525,114 +558,13 @@ impl Engine {
             parts = vec![(text.clone(), whole_label)];
         }
 
-        let subject = self.guards.subject(&text);
-        match &subject {
-            Subject::ThisCareer => {}
-            Subject::Alternative(title) => trace
-                .guard_rails
-                .push(format!("subject: the related career {title:?}")),
-            Subject::Other(name) => trace
-                .guard_rails
-                .push(format!("subject: another occupation ({name})")),
-        }
         let stated_words: Vec<&str> = words.iter().map(|w| w.read.as_str()).collect();
         let stated = guards::stated_figures(&stated_words);
 
         for (part_text, label) in &parts {
-            let matched = self.aspects.matching(part_text);
-            match label {
-                Some(ExampleLabel::Intent(intent)) if intent.is_topic() => {
-                    let mut covered = Vec::new();
-                    let mut uncovered = Vec::new();
-                    let mut drop_topic = false;
-                    for &index in &matched {
-                        let aspect = &self.aspects.aspects[index];
-                        if aspect.topic != *intent {
-                            continue;
-                        }
-                        trace.guard_rails.push(format!(
-                            "aspect: {} ({})",
-                            aspect.name,
-                            cover_word(aspect.covered)
-                        ));
-                        if aspect.covered {
-                            covered.push(aspect.name.clone());
-                        } else {
-                            uncovered.push(aspect.name.clone());
-                            drop_topic |= !aspect.keeps_topic;
-                        }
-                    }
-                    // A topic is dropped only when every aspect asked of it is
-                    // one the source cannot answer.
-                    if drop_topic && covered.is_empty() {
-                        verdict.uncovered_alone.extend(uncovered);
-                        continue;
-                    }
-                    if !verdict.topics.contains(intent) {
-                        verdict.topics.push(*intent);
-                    }
-                    let entry = verdict.aspects.entry(*intent).or_default();
-                    entry.0.extend(covered);
-                    entry.1.extend(uncovered);
-                }
-                Some(ExampleLabel::Intent(intent)) => verdict.small_talk.push(*intent),
-                Some(ExampleLabel::Uncovered) => {
-                    let names: Vec<String> = matched
-                        .iter()
-                        .map(|&i| &self.aspects.aspects[i])
-                        .filter(|a| !a.covered)
-                        .map(|a| a.name.clone())
-                        .collect();
-                    for name in &names {
-                        trace
-                            .guard_rails
-                            .push(format!("aspect: {name} (not in the source)"));
-                    }
-                    verdict.uncovered_alone.extend(names);
-                    verdict.off_scope = true;
-                }
-                Some(ExampleLabel::OtherOccupation)
-                    if matches!(subject, Subject::Alternative(_)) =>
-                {
-                    // A related career asked about: its topic is the best
-                    // topic the classifier saw (pay, outlook, or the rest).
-                    if let Some(topic) = best_topic(&whole, &self.labels) {
-                        verdict.topics.push(topic);
-                    }
-                }
-                Some(ExampleLabel::OtherOccupation) | Some(ExampleLabel::OffTopic) => {
-                    verdict.off_scope = true;
-                }
-                None => {}
-            }
-        }
-
-        // The subject overrides: another occupation gets no career answer;
-        // a related career's pay and outlook are not in the source.
-        match subject {
-            Subject::Other(name) if !self.guards.names_this_career(&text) => {
-                verdict.topics.clear();
-                verdict.aspects.clear();
-                verdict.uncovered_alone.clear();
-                verdict.other_subject = Some(name);
-            }
-            Subject::Alternative(_) if !verdict.topics.is_empty() => {
-                // What is asked of the related career: the sentence read as
-                // if about this one ("how much do <it> make" → pay).
-                let as_if_ours = self.guards.mark_alternatives(&text);
-                let reading = self.read(&plain_words(&as_if_ours));
-                let asked = best_topic(&reading, &self.labels);
-                verdict.aspects.clear();
-                match asked.and_then(|topic| self.alternative_gap(topic)) {
-                    Some(gap) => {
-                        trace.guard_rails.push(format!("the source gives no {gap}"));
-                        verdict.topics.clear();
-                        verdict.uncovered_alone.push(gap);
-                    }
-                    None => verdict.topics = vec![Intent::Alternatives],
-                }
-            }
-            _ => {}
+            let label = label.or_else(|| self.aspect_lead(part_text, &whole, &mut trace));
+            let part = self.read_part(part_text, label, &whole, &mut trace);
+            verdict.merge(part);
         }
 
         if verdict.topics.is_empty() && verdict.small_talk.is_empty() && !verdict.off_scope {
@@ -653,6 +585,160 @@ impl Engine {
         dedup_keep_order(&mut verdict.uncovered_alone);
         verdict.stated = stated;
         (verdict, trace)
+    }
+
+    /// The topic a part asks when the classifier took nothing but leaned to
+    /// a topic (at least [`SUGGEST`]) that a covered aspect's pattern names
+    /// too, in a part about a career or stating a figure: "so the median is
+    /// 40,430 right?".
+    fn aspect_lead(
+        &self,
+        part_text: &str,
+        whole: &Reading,
+        trace: &mut QuestionTrace,
+    ) -> Option<ExampleLabel> {
+        let (best, p) = whole
+            .ranked
+            .iter()
+            .copied()
+            .find(|&(l, _)| self.label(l).intent().is_some_and(Intent::is_topic))?;
+        let topic = self.label(best).intent()?;
+        // Everyday requests use these words too ("my average bill"): the
+        // lead needs a sign the question is about a career, or a figure.
+        let words: Vec<&str> = part_text.split(' ').collect();
+        let grounded =
+            self.guards.has_career_context(part_text) || !guards::stated_figures(&words).is_empty();
+        if p < SUGGEST || !grounded {
+            return None;
+        }
+        let named = self.aspects.matching(part_text).into_iter().any(|i| {
+            let aspect = &self.aspects.aspects[i];
+            aspect.topic == topic && aspect.covered
+        });
+        named.then(|| {
+            trace.guard_rails.push(format!(
+                "an aspect of {topic} confirms the classifier's lead"
+            ));
+            ExampleLabel::Intent(topic)
+        })
+    }
+
+    /// What one part of a question (the whole sentence, or a clause) asks,
+    /// after the guard rails: aspects, and the part's subject.
+    fn read_part(
+        &self,
+        part_text: &str,
+        label: Option<ExampleLabel>,
+        whole: &Reading,
+        trace: &mut QuestionTrace,
+    ) -> SentenceVerdict {
+        let matched = self.aspects.matching(part_text);
+        let subject = self.guards.subject(part_text);
+        match &subject {
+            Subject::ThisCareer => {}
+            Subject::Alternative(title) => trace
+                .guard_rails
+                .push(format!("subject: the related career {title:?}")),
+            Subject::Other(name) => trace
+                .guard_rails
+                .push(format!("subject: another occupation ({name})")),
+        }
+        let mut verdict = SentenceVerdict::default();
+        {
+            match label {
+                Some(ExampleLabel::Intent(intent)) if intent.is_topic() => {
+                    let mut covered = Vec::new();
+                    let mut uncovered = Vec::new();
+                    let mut drop_topic = false;
+                    for &index in &matched {
+                        let aspect = &self.aspects.aspects[index];
+                        if aspect.topic != intent {
+                            continue;
+                        }
+                        trace.guard_rails.push(format!(
+                            "aspect: {} ({})",
+                            aspect.name,
+                            cover_word(aspect.covered)
+                        ));
+                        if aspect.covered {
+                            covered.push(aspect.name.clone());
+                        } else {
+                            uncovered.push(aspect.name.clone());
+                            drop_topic |= !aspect.keeps_topic;
+                        }
+                    }
+                    // A topic is dropped only when every aspect asked of it is
+                    // one the source cannot answer.
+                    if drop_topic && covered.is_empty() {
+                        verdict.uncovered_alone.extend(uncovered);
+                    } else {
+                        verdict.topics.push(intent);
+                        let entry = verdict.aspects.entry(intent).or_default();
+                        entry.0.extend(covered);
+                        entry.1.extend(uncovered);
+                    }
+                }
+                Some(ExampleLabel::Intent(intent)) => verdict.small_talk.push(intent),
+                Some(ExampleLabel::Uncovered) => {
+                    let names: Vec<String> = matched
+                        .iter()
+                        .map(|&i| &self.aspects.aspects[i])
+                        .filter(|a| !a.covered)
+                        .map(|a| a.name.clone())
+                        .collect();
+                    for name in &names {
+                        trace
+                            .guard_rails
+                            .push(format!("aspect: {name} (not in the source)"));
+                    }
+                    verdict.uncovered_alone.extend(names);
+                    verdict.off_scope = true;
+                }
+                Some(ExampleLabel::OtherOccupation)
+                    if matches!(subject, Subject::Alternative(_)) =>
+                {
+                    // A related career asked about: its topic is the best
+                    // topic the classifier saw (pay, outlook, or the rest).
+                    if let Some(topic) = best_topic(whole, &self.labels) {
+                        verdict.topics.push(topic);
+                    }
+                }
+                Some(ExampleLabel::OtherOccupation) | Some(ExampleLabel::OffTopic) => {
+                    verdict.off_scope = true;
+                }
+                None => {}
+            }
+        }
+
+        // The subject overrides: another occupation gets no career answer;
+        // a related career's pay and outlook are not in the source.
+        match subject {
+            Subject::Other(name) if !self.guards.names_this_career(part_text) => {
+                verdict.topics.clear();
+                verdict.aspects.clear();
+                verdict.uncovered_alone.clear();
+                verdict.other_subject = Some(name);
+            }
+            Subject::Alternative(_) if !verdict.topics.is_empty() => {
+                // What is asked of the related career: the sentence read as
+                // if about this one ("how much do <it> make" → pay).
+                let as_if_ours = self.guards.mark_alternatives(part_text);
+                let reading = self.read(&plain_words(&as_if_ours));
+                let asked = best_topic(&reading, &self.labels);
+                verdict.aspects.clear();
+                match asked.and_then(|topic| self.alternative_gap(topic)) {
+                    Some(gap) => {
+                        trace.guard_rails.push(format!("the source gives no {gap}"));
+                        verdict.topics.clear();
+                        verdict.uncovered_alone.push(gap);
+                    }
+                    None => verdict.topics = vec![Intent::Alternatives],
+                }
+            }
+            _ => {}
+        }
+
+        verdict
     }
 
     /// The uncovered aspect a related career's `topic` stands for, if the
@@ -870,17 +956,4 @@ fn train(normalised: &[(usize, Vec<String>)], classes: usize) -> Model {
         })
         .collect();
     Model::train(&samples, classes, TrainingPlan::default())
-}
-
-impl Default for QuestionTrace {
-    fn default() -> QuestionTrace {
-        QuestionTrace {
-            text: String::new(),
-            corrections: Vec::new(),
-            top: Vec::new(),
-            clauses: Vec::new(),
-            guard_rails: Vec::new(),
-            decision: String::new(),
-        }
-    }
 }

@@ -77,24 +77,67 @@ pub struct PayFigure {
     pub source: SourceRef,
 }
 
+impl PayFigure {
+    /// "BLS, 2015": the source with the figure's year.
+    pub fn citation(&self) -> Citation {
+        Citation {
+            source: self.source,
+            dating: Dating::Year(self.year),
+        }
+    }
+}
+
+/// How a citation dates its fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dating {
+    /// The source gives no date for this fact.
+    Undated,
+    /// Data from one year, as the source dates it: "BLS, 2015".
+    Year(u16),
+    /// A projection over a period: "BLS projection, 2014–2024".
+    Projection { start: u16, end: u16 },
+}
+
+/// Where one fact comes from, exactly as answers cite it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Citation {
+    pub source: SourceRef,
+    pub dating: Dating,
+}
+
+impl Citation {
+    /// A citation with no date.
+    pub fn undated(source: SourceRef) -> Citation {
+        Citation {
+            source,
+            dating: Dating::Undated,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Overview {
     pub summary: String,
     pub highlights: Vec<String>,
+    pub citation: Citation,
 }
 
 #[derive(Clone, Debug)]
 pub struct Duties {
     pub summary: String,
     pub tasks: Vec<String>,
+    /// What they may do with experience, as lower-case phrases.
     pub with_experience: Vec<String>,
+    /// What the work is like, one sentence.
+    pub environment: String,
+    pub citation: Citation,
 }
 
 #[derive(Clone, Debug)]
 pub struct Workplace {
     pub summary: String,
     pub settings: Vec<String>,
-    pub environment: String,
+    pub citation: Citation,
 }
 
 #[derive(Clone, Debug)]
@@ -108,15 +151,22 @@ pub struct Education {
     pub later_courses: Vec<String>,
     pub advanced: String,
     pub advice: String,
+    /// What the source says about cost.
+    pub tuition: String,
+    pub citation: Citation,
 }
 
 #[derive(Clone, Debug)]
 pub struct Certification {
-    pub required: bool,
-    pub summary: String,
+    /// Whether it is required, in the source's terms ("preferred by employers").
+    pub status: String,
+    pub status_citation: Citation,
+    /// Employers' preference for credentials, one sentence.
+    pub preference: String,
     pub credential_areas: Vec<String>,
+    pub citation: Citation,
     pub advice: String,
-    pub source: SourceRef,
+    pub advice_citation: Citation,
 }
 
 #[derive(Clone, Debug)]
@@ -125,8 +175,10 @@ pub struct Outlook {
     pub period_start: u16,
     pub period_end: u16,
     pub comparison: String,
+    /// Always a [`Dating::Projection`] over the period.
+    pub citation: Citation,
     pub drivers: Vec<String>,
-    pub source: SourceRef,
+    pub drivers_citation: Citation,
 }
 
 #[derive(Clone, Debug)]
@@ -136,6 +188,116 @@ pub struct Alternative {
     pub aliases: Vec<String>,
     pub description: String,
     pub education: String,
+    pub citation: Citation,
+}
+
+/// One fact an answer can give, named in the knowledge file by its key
+/// (e.g. `pay.average`). The composer knows how to write each one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FactKey {
+    OverviewSummary,
+    DutiesTasks,
+    DutiesWithExperience,
+    DutiesEnvironment,
+    WorkplaceSettings,
+    EducationDegree,
+    EducationLength,
+    EducationSchools,
+    EducationOnline,
+    EducationCourses,
+    EducationAdvanced,
+    EducationTuition,
+    EducationAdvice,
+    CertificationStatus,
+    CertificationPreference,
+    CertificationAdvice,
+    PayMedian,
+    PayAverage,
+    PayIndustries,
+    PayHighest,
+    OutlookGrowth,
+    OutlookDrivers,
+    AlternativesList,
+}
+
+impl FactKey {
+    /// Every fact, in the order the knowledge file's comment lists them.
+    pub const ALL: [FactKey; 23] = [
+        FactKey::OverviewSummary,
+        FactKey::DutiesTasks,
+        FactKey::DutiesWithExperience,
+        FactKey::DutiesEnvironment,
+        FactKey::WorkplaceSettings,
+        FactKey::EducationDegree,
+        FactKey::EducationLength,
+        FactKey::EducationSchools,
+        FactKey::EducationOnline,
+        FactKey::EducationCourses,
+        FactKey::EducationAdvanced,
+        FactKey::EducationTuition,
+        FactKey::EducationAdvice,
+        FactKey::CertificationStatus,
+        FactKey::CertificationPreference,
+        FactKey::CertificationAdvice,
+        FactKey::PayMedian,
+        FactKey::PayAverage,
+        FactKey::PayIndustries,
+        FactKey::PayHighest,
+        FactKey::OutlookGrowth,
+        FactKey::OutlookDrivers,
+        FactKey::AlternativesList,
+    ];
+
+    /// The key as the knowledge file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FactKey::OverviewSummary => "overview.summary",
+            FactKey::DutiesTasks => "duties.tasks",
+            FactKey::DutiesWithExperience => "duties.with_experience",
+            FactKey::DutiesEnvironment => "duties.environment",
+            FactKey::WorkplaceSettings => "workplace.settings",
+            FactKey::EducationDegree => "education.degree",
+            FactKey::EducationLength => "education.length",
+            FactKey::EducationSchools => "education.schools",
+            FactKey::EducationOnline => "education.online",
+            FactKey::EducationCourses => "education.courses",
+            FactKey::EducationAdvanced => "education.advanced",
+            FactKey::EducationTuition => "education.tuition",
+            FactKey::EducationAdvice => "education.advice",
+            FactKey::CertificationStatus => "certification.status",
+            FactKey::CertificationPreference => "certification.preference",
+            FactKey::CertificationAdvice => "certification.advice",
+            FactKey::PayMedian => "pay.median",
+            FactKey::PayAverage => "pay.average",
+            FactKey::PayIndustries => "pay.industries",
+            FactKey::PayHighest => "pay.highest",
+            FactKey::OutlookGrowth => "outlook.growth",
+            FactKey::OutlookDrivers => "outlook.drivers",
+            FactKey::AlternativesList => "alternatives.list",
+        }
+    }
+
+    /// The fact with this key, if any.
+    pub fn from_name(name: &str) -> Option<FactKey> {
+        FactKey::ALL.into_iter().find(|key| key.name() == name)
+    }
+}
+
+/// Which facts an answer gives: `lead` first, then one line of `context`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerPlan {
+    pub lead: Vec<FactKey>,
+    pub context: Vec<FactKey>,
+}
+
+/// How to answer one aspect of a topic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AspectAnswer {
+    /// The source answers it: these facts, the asked one first.
+    Covered(AnswerPlan),
+    /// The source does not: one plain sentence saying so, then the nearest
+    /// facts it does give (possibly none).
+    Uncovered { gap: String, closest: Vec<FactKey> },
 }
 
 /// One occupation, validated.
@@ -154,6 +316,10 @@ pub struct Occupation {
     pub pay: Vec<PayFigure>,
     pub outlook: Outlook,
     pub alternatives: Vec<Alternative>,
+    /// The short answer per topic, in [`Intent::TOPICS`] order (one each).
+    pub briefs: Vec<(Intent, AnswerPlan)>,
+    /// The answer per aspect name, as the aspect catalogue names them.
+    pub aspect_answers: Vec<(String, AspectAnswer)>,
 }
 
 impl Occupation {
@@ -165,6 +331,45 @@ impl Occupation {
     /// The year of the newest pay figure, the year answers cite.
     pub fn pay_year(&self) -> Option<u16> {
         self.pay.iter().map(|figure| figure.year).max()
+    }
+
+    /// The short answer's plan for `topic` (every topic has one: checked at load).
+    pub fn brief(&self, topic: Intent) -> Option<&AnswerPlan> {
+        self.briefs
+            .iter()
+            .find(|(intent, _)| *intent == topic)
+            .map(|(_, plan)| plan)
+    }
+
+    /// How to answer the aspect called `name`, if the knowledge has it.
+    pub fn aspect_answer(&self, name: &str) -> Option<&AspectAnswer> {
+        self.aspect_answers
+            .iter()
+            .find(|(aspect, _)| aspect == name)
+            .map(|(_, answer)| answer)
+    }
+
+    /// The aspect names an aspect catalogue lists that this occupation has
+    /// no answer for, or answers the wrong way (covered vs. not). Run after
+    /// the catalogue is loaded; each entry says what is wrong.
+    pub fn aspect_answer_gaps<'a>(
+        &self,
+        catalogue: impl IntoIterator<Item = (&'a str, bool)>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (name, covered) in catalogue {
+            match (self.aspect_answer(name), covered) {
+                (None, _) => problems.push(format!("aspect `{name}` has no [[aspect]] answer")),
+                (Some(AspectAnswer::Covered(_)), false) => problems.push(format!(
+                    "aspect `{name}` is not covered by the source, so its answer needs `gap`, not `lead`"
+                )),
+                (Some(AspectAnswer::Uncovered { .. }), true) => problems.push(format!(
+                    "aspect `{name}` is covered by the source, so its answer needs `lead`, not `gap`"
+                )),
+                (Some(_), _) => {}
+            }
+        }
+        problems
     }
 }
 

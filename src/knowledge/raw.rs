@@ -24,6 +24,11 @@ pub struct RawOccupation {
     pub pay: Vec<RawPay>,
     pub outlook: RawOutlook,
     pub alternatives: Vec<RawAlternative>,
+    /// Topic name → what a short answer on that topic says.
+    pub brief: std::collections::BTreeMap<String, RawAnswerPlan>,
+    /// The answer to each aspect of the aspect catalogue.
+    #[serde(default)]
+    pub aspect: Vec<RawAspectAnswer>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +46,7 @@ pub struct RawSource {
 pub struct RawOverview {
     pub summary: String,
     pub highlights: Vec<String>,
+    pub source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +55,8 @@ pub struct RawDuties {
     pub summary: String,
     pub tasks: Vec<String>,
     pub with_experience: Vec<String>,
+    pub environment: String,
+    pub source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,7 +64,7 @@ pub struct RawDuties {
 pub struct RawWorkplace {
     pub summary: String,
     pub settings: Vec<String>,
-    pub environment: String,
+    pub source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,16 +79,20 @@ pub struct RawEducation {
     pub later_courses: Vec<String>,
     pub advanced: String,
     pub advice: String,
+    pub tuition: String,
+    pub source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCertification {
-    pub required: bool,
-    pub summary: String,
+    pub status: String,
+    pub status_source: Spanned<String>,
+    pub preference: String,
     pub credential_areas: Vec<String>,
-    pub advice: String,
     pub source: Spanned<String>,
+    pub advice: String,
+    pub advice_source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,8 +114,9 @@ pub struct RawOutlook {
     pub period_start: u16,
     pub period_end: u16,
     pub comparison: String,
-    pub drivers: Vec<String>,
     pub source: Spanned<String>,
+    pub drivers: Vec<String>,
+    pub drivers_source: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +126,31 @@ pub struct RawAlternative {
     pub aliases: Vec<String>,
     pub description: String,
     pub education: String,
+    pub source: Spanned<String>,
+}
+
+/// Which facts an answer gives: `lead` first, then one line of `context`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnswerPlan {
+    pub lead: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub context: Vec<Spanned<String>>,
+}
+
+/// The answer to one aspect: `lead`/`context` when the source covers it,
+/// `gap`/`closest` when it does not.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAspectAnswer {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub lead: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub context: Vec<Spanned<String>>,
+    pub gap: Option<Spanned<String>>,
+    #[serde(default)]
+    pub closest: Vec<Spanned<String>>,
 }
 
 /// `intents.toml`: the intent table and the lexicon the engine uses.

@@ -89,6 +89,18 @@ pub(super) fn knowledge(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeEr
         .ok();
     let (examples, example_problems) = super::examples::parse(&files.examples);
     problems.extend(example_problems);
+    // Every aspect the engine may report has an answer of the right kind.
+    if let (Some(occupation), Some(aspects)) = (&occupation, &aspects) {
+        let catalogue = aspects
+            .aspects
+            .iter()
+            .map(|aspect| (aspect.name.as_str(), aspect.covered));
+        let mut answers = Problems::new(&files.occupation);
+        for gap in occupation.aspect_answer_gaps(catalogue) {
+            answers.whole_file(gap);
+        }
+        problems.extend(answers.found);
+    }
     match (occupation, intents, aspects) {
         (Some(occupation), Some(intents), Some(aspects)) if problems.is_empty() => Ok(Knowledge {
             occupation,
@@ -188,28 +200,41 @@ fn occupation(
         problems.whole_file("at least one [[pay]] figure is needed");
     }
 
+    let undated = |id: &Spanned<String>, problems: &mut Problems<'_>| {
+        Citation::undated(source_ref(id, problems))
+    };
+    let c = raw.certification;
     let certification = Certification {
-        required: raw.certification.required,
-        summary: raw.certification.summary,
-        credential_areas: raw.certification.credential_areas,
-        advice: raw.certification.advice,
-        source: source_ref(&raw.certification.source, problems),
+        status: c.status,
+        status_citation: undated(&c.status_source, problems),
+        preference: c.preference,
+        credential_areas: c.credential_areas,
+        citation: undated(&c.source, problems),
+        advice: c.advice,
+        advice_citation: undated(&c.advice_source, problems),
     };
-    let outlook = Outlook {
-        growth_percent: raw.outlook.growth_percent,
-        period_start: raw.outlook.period_start,
-        period_end: raw.outlook.period_end,
-        comparison: raw.outlook.comparison,
-        drivers: raw.outlook.drivers,
-        source: source_ref(&raw.outlook.source, problems),
-    };
-    if outlook.period_start >= outlook.period_end {
+    let o = raw.outlook;
+    if o.period_start >= o.period_end {
         problems.whole_file("outlook period_start must come before period_end");
     }
-    let alternatives = raw
-        .alternatives
-        .into_iter()
-        .map(|alt| Alternative {
+    let outlook = Outlook {
+        growth_percent: o.growth_percent,
+        period_start: o.period_start,
+        period_end: o.period_end,
+        comparison: o.comparison,
+        citation: Citation {
+            source: source_ref(&o.source, problems),
+            dating: Dating::Projection {
+                start: o.period_start,
+                end: o.period_end,
+            },
+        },
+        drivers: o.drivers,
+        drivers_citation: undated(&o.drivers_source, problems),
+    };
+    let mut alternatives = Vec::new();
+    for alt in raw.alternatives {
+        alternatives.push(Alternative {
             aliases: alt
                 .aliases
                 .iter()
@@ -218,45 +243,159 @@ fn occupation(
             title: alt.title,
             description: alt.description,
             education: alt.education,
-        })
-        .collect();
+            citation: undated(&alt.source, problems),
+        });
+    }
     let e = raw.education;
+    let education = Education {
+        typical_degree: e.typical_degree,
+        field_of_study: e.field_of_study,
+        length: e.length,
+        offered_by: e.offered_by,
+        online: e.online,
+        early_courses: e.early_courses,
+        later_courses: e.later_courses,
+        advanced: e.advanced,
+        advice: e.advice,
+        tuition: e.tuition,
+        citation: undated(&e.source, problems),
+    };
+    let overview = Overview {
+        summary: raw.overview.summary,
+        highlights: raw.overview.highlights,
+        citation: undated(&raw.overview.source, problems),
+    };
+    let duties = Duties {
+        summary: raw.duties.summary,
+        tasks: raw.duties.tasks,
+        with_experience: raw.duties.with_experience,
+        environment: raw.duties.environment,
+        citation: undated(&raw.duties.source, problems),
+    };
+    let workplace = Workplace {
+        summary: raw.workplace.summary,
+        settings: raw.workplace.settings,
+        citation: undated(&raw.workplace.source, problems),
+    };
+    let briefs = briefs(raw.brief, problems);
+    let aspect_answers = aspect_answers(raw.aspect, problems);
     let occupation = Occupation {
         id: raw.id,
         title: raw.title,
         aliases,
         sources,
-        overview: Overview {
-            summary: raw.overview.summary,
-            highlights: raw.overview.highlights,
-        },
-        duties: Duties {
-            summary: raw.duties.summary,
-            tasks: raw.duties.tasks,
-            with_experience: raw.duties.with_experience,
-        },
-        workplace: Workplace {
-            summary: raw.workplace.summary,
-            settings: raw.workplace.settings,
-            environment: raw.workplace.environment,
-        },
-        education: Education {
-            typical_degree: e.typical_degree,
-            field_of_study: e.field_of_study,
-            length: e.length,
-            offered_by: e.offered_by,
-            online: e.online,
-            early_courses: e.early_courses,
-            later_courses: e.later_courses,
-            advanced: e.advanced,
-            advice: e.advice,
-        },
+        overview,
+        duties,
+        workplace,
+        education,
         certification,
         pay,
         outlook,
         alternatives,
+        briefs,
+        aspect_answers,
     };
     (problems.found.len() == before).then_some(occupation)
+}
+
+/// Fact keys, each checked against [`FactKey::ALL`].
+fn fact_keys(keys: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec<FactKey> {
+    let mut out = Vec::new();
+    for key in keys {
+        match FactKey::from_name(key.get_ref()) {
+            Some(fact) => out.push(fact),
+            None => {
+                let known: Vec<_> = FactKey::ALL.iter().map(|k| k.name()).collect();
+                problems.at(
+                    key.span(),
+                    format!(
+                        "unknown fact `{}` (known: {})",
+                        key.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `[brief.TOPIC]` tables: exactly one per topic, each leading with a fact.
+fn briefs(
+    raw: std::collections::BTreeMap<String, RawAnswerPlan>,
+    problems: &mut Problems<'_>,
+) -> Vec<(Intent, AnswerPlan)> {
+    let mut briefs = Vec::new();
+    for (name, plan) in raw {
+        let lead = fact_keys(&plan.lead, problems);
+        let context = fact_keys(&plan.context, problems);
+        match Intent::from_name(&name).filter(|intent| intent.is_topic()) {
+            Some(topic) if !plan.lead.is_empty() => {
+                briefs.push((topic, AnswerPlan { lead, context }));
+            }
+            Some(topic) => problems.whole_file(format!("[brief.{topic}] needs a `lead` fact")),
+            None => problems.whole_file(format!("[brief.{name}]: `{name}` is not a topic")),
+        }
+    }
+    for topic in Intent::TOPICS {
+        if !briefs.iter().any(|(intent, _)| *intent == topic) {
+            problems.whole_file(format!("topic `{topic}` has no [brief.{topic}] answer"));
+        }
+    }
+    briefs.sort_by_key(|(intent, _)| *intent);
+    briefs
+}
+
+/// `[[aspect]]` answers: unique names, either `lead` (covered) or `gap`
+/// (not covered), never both.
+fn aspect_answers(
+    raw: Vec<RawAspectAnswer>,
+    problems: &mut Problems<'_>,
+) -> Vec<(String, AspectAnswer)> {
+    let mut answers: Vec<(String, AspectAnswer)> = Vec::new();
+    for aspect in raw {
+        let name = aspect.name.get_ref().trim().to_string();
+        if answers.iter().any(|(seen, _)| *seen == name) {
+            problems.at(
+                aspect.name.span(),
+                format!("aspect `{name}` is answered twice"),
+            );
+            continue;
+        }
+        let lead = fact_keys(&aspect.lead, problems);
+        let context = fact_keys(&aspect.context, problems);
+        let closest = fact_keys(&aspect.closest, problems);
+        let answer = match aspect.gap {
+            Some(gap) if aspect.lead.is_empty() && aspect.context.is_empty() => {
+                if gap.get_ref().trim().is_empty() {
+                    problems.at(gap.span(), format!("aspect `{name}` has an empty `gap`"));
+                }
+                AspectAnswer::Uncovered {
+                    gap: gap.into_inner().trim().to_string(),
+                    closest,
+                }
+            }
+            Some(gap) => {
+                problems.at(
+                    gap.span(),
+                    format!("aspect `{name}` has both `gap` and `lead`/`context`: choose one"),
+                );
+                continue;
+            }
+            None if !aspect.lead.is_empty() && aspect.closest.is_empty() => {
+                AspectAnswer::Covered(AnswerPlan { lead, context })
+            }
+            None => {
+                problems.at(
+                    aspect.name.span(),
+                    format!("aspect `{name}` needs `lead` (covered) or `gap` (not covered)"),
+                );
+                continue;
+            }
+        };
+        answers.push((name, answer));
+    }
+    answers
 }
 
 fn compile(
