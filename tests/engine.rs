@@ -235,6 +235,7 @@ fn explanations_show_scores_corrections_guard_rails_and_nearest_examples() {
 
 /// (message, intents, aspects, uncovered): aspects and gaps as
 /// `classify` reports them.
+#[allow(clippy::type_complexity)]
 const ASPECT_CASES: &[(&str, &[&str], &[&str], &[&str])] = &[
     (
         "whats the average salary",
