@@ -233,9 +233,16 @@ fn explanations_show_scores_corrections_guard_rails_and_nearest_examples() {
     }
 }
 
-/// (message, intents, aspects, uncovered): aspects and gaps as
-/// `classify` reports them.
-const ASPECT_CASES: &[(&str, &[&str], &[&str], &[&str])] = &[
+/// One row: a message, then the intents, aspects and uncovered aspects
+/// `classify` must report for it.
+type AspectCase = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const ASPECT_CASES: &[AspectCase] = &[
     (
         "whats the average salary",
         &["salary"],
