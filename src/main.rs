@@ -292,6 +292,14 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
         out,
         "{dated_checked} dated citations checked: each year appears with its figure in the source"
     )?;
+    let cv = career_bot::engine::cross_validate(bot.knowledge(), 5);
+    writeln!(
+        out,
+        "{} examples: {}-fold cross-validated accuracy {:.1}% (each example labelled by a model trained without it)",
+        cv.examples,
+        cv.folds,
+        cv.accuracy * 100.0
+    )?;
     for intent in Intent::ALL {
         let answer = bot.answer(intent);
         if answer.body.trim().is_empty() {

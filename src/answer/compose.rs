@@ -303,6 +303,18 @@ impl<'k> Composer<'k> {
         &self.knowledge.occupation.title
     }
 
+    /// The occupation's other common name: its first alias that is not its
+    /// title (the knowledge file lists the most common names first).
+    fn also_called(&self) -> Option<&str> {
+        let title = self.title().to_lowercase();
+        self.knowledge
+            .occupation
+            .aliases
+            .iter()
+            .map(String::as_str)
+            .find(|alias| alias.to_lowercase() != title)
+    }
+
     /// "BLS, 2015", "BLS projection, 2014–2024", "BLS", "source article".
     pub fn citation(&self, citation: Citation) -> String {
         let short = &self.knowledge.occupation.source(citation.source).short;
@@ -1259,11 +1271,18 @@ impl<'k> Composer<'k> {
             Intent::Greeting => self.small_talk(
                 intent,
                 "Hi!",
-                format!(
-                    "I answer questions about one career: the {} (also called a health information technician). Ask me about {}.",
-                    self.title(),
-                    self.topic_list()
-                ),
+                match self.also_called() {
+                    Some(other) => format!(
+                        "I answer questions about one career: the {} (also called a {other}). Ask me about {}.",
+                        self.title(),
+                        self.topic_list()
+                    ),
+                    None => format!(
+                        "I answer questions about one career: the {}. Ask me about {}.",
+                        self.title(),
+                        self.topic_list()
+                    ),
+                },
             ),
             Intent::Help => self.small_talk(
                 intent,

@@ -106,12 +106,8 @@ impl Guards {
             .collect();
         let mut own_words: HashSet<String> = scope.own_subject_words.iter().cloned().collect();
         own_words.insert(CAREER_TOKEN.to_string());
-        let context = regex::RegexSetBuilder::new(scope.context.iter().map(|p| p.as_str()))
-            .unicode(false)
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
         Guards {
-            context,
+            context: scope.context_set.clone(),
             slots,
             slot_set,
             own_words,

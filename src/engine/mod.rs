@@ -924,6 +924,71 @@ fn cosine(a: &[Feature], b: &[Feature]) -> f32 {
     shared as f32 / ((a.len() * b.len()) as f32).sqrt()
 }
 
+/// How well the classifier generalises from the examples: each example
+/// predicted by a model trained without it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CrossValidation {
+    pub folds: usize,
+    pub examples: usize,
+    /// Share of examples whose label was predicted exactly.
+    pub accuracy: f64,
+}
+
+/// `folds`-fold cross-validation of the classifier on `knowledge`'s
+/// examples. Folds are every `folds`-th example, so the result is the same
+/// on every run.
+pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
+    let folds = folds.max(2);
+    let table = &knowledge.intents;
+    let normalizer = Normalizer::new(&table.lexicon);
+    let guards = Guards::new(knowledge, |phrase: &str| {
+        normalizer.normalize(phrase).text()
+    });
+    let labels = ExampleLabel::all();
+    let samples: Vec<(usize, Vec<String>)> = knowledge
+        .examples
+        .iter()
+        .filter_map(|example| {
+            let class = labels.iter().position(|l| *l == example.label)?;
+            let words = guards.mark_career(example_words(
+                &normalizer,
+                &table.lexicon.clause_breaks,
+                &example.text,
+            ));
+            Some((class, words))
+        })
+        .collect();
+    let mut correct = 0usize;
+    for fold in 0..folds {
+        let training: Vec<(usize, Vec<String>)> = samples
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds != fold)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let model = train(&training, labels.len());
+        for (_, (class, words)) in samples
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % folds == fold)
+        {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let probabilities = model.probabilities(&features::extract_plain(&words));
+            let best = probabilities
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            correct += usize::from(best == *class);
+        }
+    }
+    CrossValidation {
+        folds,
+        examples: samples.len(),
+        accuracy: correct as f64 / samples.len().max(1) as f64,
+    }
+}
+
 /// Trains the classifier. Classes are weighted towards balance (by the
 /// square root of their rarity, capped), so the thousands of everyday
 /// negatives do not drown the few hundred examples of each topic.

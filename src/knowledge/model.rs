@@ -409,6 +409,8 @@ pub struct Lexicon {
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub context: Vec<Pattern>,
+    /// Every context pattern, compiled together.
+    pub context_set: regex::RegexSet,
     pub subject_slots: Vec<Pattern>,
     /// Every subject slot, compiled together (ASCII, like every pattern).
     pub subject_slot_set: regex::RegexSet,

@@ -442,6 +442,24 @@ fn lower(list: Vec<String>) -> Vec<String> {
     list.into_iter().map(|w| w.trim().to_lowercase()).collect()
 }
 
+/// `patterns` compiled into one set (ASCII, like each pattern). A set that
+/// cannot be built (too big, say) is a problem naming the list and the
+/// cause; the empty set returned then is never used, as loading fails.
+fn pattern_set(patterns: &[Pattern], list: &str, problems: &mut Problems<'_>) -> regex::RegexSet {
+    match regex::RegexSetBuilder::new(patterns.iter().map(|p| p.as_str()))
+        .unicode(false)
+        .build()
+    {
+        Ok(set) => set,
+        Err(error) => {
+            problems.whole_file(format!(
+                "the `{list}` patterns do not compile together: {error}"
+            ));
+            regex::RegexSet::empty()
+        }
+    }
+}
+
 fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<IntentTable> {
     let before = problems.found.len();
     let context = compile_all(&raw.scope.context, problems);
@@ -458,21 +476,11 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             );
         }
     }
-    let subject_slot_set =
-        match regex::RegexSetBuilder::new(subject_slots.iter().map(|p| p.as_str()))
-            .unicode(false)
-            .build()
-        {
-            Ok(set) => set,
-            Err(error) => {
-                problems.whole_file(format!(
-                    "the subject slots do not compile together: {error}"
-                ));
-                regex::RegexSet::empty()
-            }
-        };
+    let subject_slot_set = pattern_set(&subject_slots, "subject_slots", problems);
+    let context_set = pattern_set(&context, "context", problems);
     let scope = Scope {
         context,
+        context_set,
         subject_slots,
         subject_slot_set,
         own_subject_words: lower(raw.scope.own_subject_words),
