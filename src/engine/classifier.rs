@@ -57,7 +57,7 @@ pub struct TrainingPlan {
 impl Default for TrainingPlan {
     fn default() -> TrainingPlan {
         TrainingPlan {
-            epochs: 10,
+            epochs: 8,
             learning_rate: 2.0,
             decay: DECAY,
             seed: 0x5eed_cafe,
