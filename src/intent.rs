@@ -58,22 +58,11 @@ impl Intent {
         Intent::Insult,
     ];
 
-    /// The intents evaluation labels and `classify`'s `intents` use. The
-    /// other small talk (goodbye, acknowledgement, insult) gets its own short
-    /// reply but is reported apart, as `small_talk`.
-    pub const LABELLED: [Intent; 11] = [
-        Intent::Overview,
-        Intent::Duties,
-        Intent::Workplace,
-        Intent::Education,
-        Intent::Certification,
-        Intent::Salary,
-        Intent::Outlook,
-        Intent::Alternatives,
-        Intent::Greeting,
-        Intent::Help,
-        Intent::Thanks,
-    ];
+    /// The intents evaluation labels and `classify`'s `intents` use: the
+    /// first eleven of [`Intent::ALL`]. The other small talk (goodbye,
+    /// acknowledgement, insult) gets its own short reply but is reported
+    /// apart, as `small_talk`.
+    pub const LABELLED: &'static [Intent] = Intent::ALL.split_at(11).0;
 
     /// The career topics: intents answered from the knowledge file.
     pub const TOPICS: [Intent; 8] = [
