@@ -271,6 +271,24 @@ impl Fault {
     /// [`Fault::HeartbeatsIgnored`] the bot has noticed and reconnected.
     async fn inject(self, test: &TestBot) -> usize {
         let server = &test.server;
+        // The connection an earlier fault replaced may still be closing on a
+        // busy machine: wait for it to go, so the fault reaches exactly the
+        // bot's one live connection.
+        loop {
+            let mark = server.gateway_mark();
+            if server.live_connections() <= 1 {
+                break;
+            }
+            server
+                .wait_for_gateway(
+                    mark,
+                    "the replaced connection closing",
+                    |r| matches!(r.kind, GatewayKind::Closed { .. }),
+                    WAIT,
+                )
+                .await
+                .unwrap();
+        }
         let mark = server.gateway_mark();
         let new_connection = |mark| async move {
             server

@@ -692,6 +692,11 @@ impl DiscordServer {
         count
     }
 
+    /// How many gateway connections are open now.
+    pub fn live_connections(&self) -> usize {
+        self.shared.lock().connections.len()
+    }
+
     fn to_live(&self, outbound: impl Fn() -> Outbound) -> usize {
         let state = self.shared.lock();
         state
