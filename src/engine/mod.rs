@@ -287,30 +287,17 @@ impl Engine {
         let guards = Guards::new(knowledge, |phrase: &str| {
             normalizer.normalize(phrase).text()
         });
-        let mut normalised: Vec<(usize, Vec<String>)> =
-            Vec::with_capacity(knowledge.examples.len());
+        let normalised = training_samples(knowledge, &normalizer, &guards, &labels);
         let mut off_topic_words: HashSet<String> = HashSet::new();
-        for example in &knowledge.examples {
-            let Some(class) = labels.iter().position(|l| *l == example.label) else {
-                continue;
-            };
-            let words = guards.mark_career(example_words(
-                &normalizer,
-                &table.lexicon.clause_breaks,
-                &example.text,
-            ));
-            for word in &words {
-                if example.label == ExampleLabel::OffTopic {
+        for (class, words) in &normalised {
+            for word in words {
+                if labels[*class] == ExampleLabel::OffTopic {
                     off_topic_words.insert(word.clone());
                 } else {
                     *topical_counts.entry(word.clone()).or_default() += 1;
                 }
             }
-            normalised.push((class, words));
         }
-        // Known (never corrected): everyday words, and words the career
-        // examples use often. The examples misspell on purpose ("salery"),
-        // and a word seen once or twice there may be one of those typos.
         // Correction targets: words the career examples use often enough to
         // be spelt right, long enough that one edit does not reach a
         // different common word.
@@ -924,6 +911,27 @@ fn cosine(a: &[Feature], b: &[Feature]) -> f32 {
     shared as f32 / ((a.len() * b.len()) as f32).sqrt()
 }
 
+/// Each example as the classifier learns it: its class among `labels`, and
+/// its words as a message's are read (the sentences that ask, every name of
+/// this career as one token).
+fn training_samples(
+    knowledge: &Knowledge,
+    normalizer: &Normalizer,
+    guards: &Guards,
+    labels: &[ExampleLabel],
+) -> Vec<(usize, Vec<String>)> {
+    let joiners = &knowledge.intents.lexicon.clause_breaks;
+    knowledge
+        .examples
+        .iter()
+        .filter_map(|example| {
+            let class = labels.iter().position(|l| *l == example.label)?;
+            let words = guards.mark_career(example_words(normalizer, joiners, &example.text));
+            Some((class, words))
+        })
+        .collect()
+}
+
 /// How well the classifier generalises from the examples: each example
 /// predicted by a model trained without it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -945,19 +953,7 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
         normalizer.normalize(phrase).text()
     });
     let labels = ExampleLabel::all();
-    let samples: Vec<(usize, Vec<String>)> = knowledge
-        .examples
-        .iter()
-        .filter_map(|example| {
-            let class = labels.iter().position(|l| *l == example.label)?;
-            let words = guards.mark_career(example_words(
-                &normalizer,
-                &table.lexicon.clause_breaks,
-                &example.text,
-            ));
-            Some((class, words))
-        })
-        .collect();
+    let samples = training_samples(knowledge, &normalizer, &guards, &labels);
     let mut correct = 0usize;
     for fold in 0..folds {
         let training: Vec<(usize, Vec<String>)> = samples
