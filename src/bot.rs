@@ -46,6 +46,11 @@ impl CareerBot {
         &self.knowledge
     }
 
+    /// The engine, for the store's grouping of similar questions.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Which intents `message` asks about, with the evidence for each.
     pub fn classify(&self, message: &str) -> Classification {
         self.engine.classify(message)

@@ -13,6 +13,8 @@
 //! - [`bot`]: the one entry point front ends use: message in, reply out.
 //! - [`reload`]: knowledge reloads while a front end runs (SIGHUP, or on
 //!   request), for any front end.
+//! - [`store`]: unanswered questions, votes, taught examples and stats, in
+//!   SQLite or PostgreSQL, written in the background.
 //! - [`eval`]: score labelled question files.
 //! - Front ends: [`terminal`] (the chat) and [`discord`].
 //! - [`config`]: the Discord bot's configuration file (in [`discord`]).
@@ -26,6 +28,7 @@ pub mod intent;
 pub mod knowledge;
 pub mod problem;
 pub mod reload;
+pub mod store;
 pub mod terminal;
 
 /// The Discord bot's configuration, which lives with the front end it

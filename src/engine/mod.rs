@@ -374,6 +374,31 @@ impl Engine {
         result
     }
 
+    /// `message` as the engine reads it before correction: lower case,
+    /// markup, mentions and links removed, words joined by single spaces.
+    /// What the store keeps of a question, and what a taught example is.
+    pub fn normalized_text(&self, message: &str) -> String {
+        self.normalizer.normalize(message).text()
+    }
+
+    /// The sorted, distinct features of `message` that
+    /// [`Engine::similarity`] compares: the same features the classifier
+    /// reads, with every name of this career as one token, so two wordings
+    /// of one question score high. For grouping similar questions.
+    pub fn similarity_features(&self, message: &str) -> Vec<Feature> {
+        let normalized = self.normalizer.normalize(message);
+        let words = self
+            .guards
+            .mark_career(normalized.words().map(str::to_string).collect());
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        features::extract_plain(&words)
+    }
+
+    /// Cosine similarity (0 to 1) of two [`Engine::similarity_features`].
+    pub fn similarity(a: &[Feature], b: &[Feature]) -> f32 {
+        cosine(a, b)
+    }
+
     /// The examples nearest to `message` by shared features, for `--explain`.
     pub fn nearest_examples<'e>(
         &self,

@@ -156,7 +156,9 @@ pub fn parse(files: &[SourceFile]) -> (Vec<Example>, Vec<Problem>) {
 
 /// Two lines are the same example when they differ only in case and
 /// surrounding punctuation.
-fn duplicate_key(text: &str) -> String {
+/// The key two example texts share when they are the same message: lower
+/// case, outer punctuation trimmed.
+pub fn duplicate_key(text: &str) -> String {
     let lower = text.to_lowercase();
     let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
     // A line of emoji alone ("💰?") is its own key.

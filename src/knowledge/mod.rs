@@ -296,6 +296,30 @@ impl Knowledge {
     pub fn from_files(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeError> {
         validate::knowledge(files)
     }
+
+    /// This knowledge with `taught` examples (counselors' teaching, kept in
+    /// the store) joined to the files' examples. A taught text that the
+    /// files already hold under the same label is kept once; under another
+    /// label, the counselor's later decision wins and the file's example
+    /// is left out.
+    pub fn with_taught(mut self, taught: &[Example]) -> Knowledge {
+        if taught.is_empty() {
+            return self;
+        }
+        let taught_keys: std::collections::HashMap<String, ExampleLabel> = taught
+            .iter()
+            .map(|example| (examples::duplicate_key(&example.text), example.label))
+            .collect();
+        self.examples
+            .retain(|example| !taught_keys.contains_key(&examples::duplicate_key(&example.text)));
+        let mut added = std::collections::HashSet::new();
+        for example in taught {
+            if added.insert(examples::duplicate_key(&example.text)) {
+                self.examples.push(example.clone());
+            }
+        }
+        self
+    }
 }
 
 #[cfg(test)]
