@@ -14,6 +14,8 @@
 //! - [`reload`]: knowledge reloads while a front end runs (SIGHUP, or on
 //!   request), for any front end.
 //! - [`eval`]: score labelled question files.
+//! - [`stats`]: the usage statistics report (questions per topic and week,
+//!   share answered, 👍/👎, uncovered aspects) as text and as a PNG chart.
 //! - Front ends: [`terminal`] (the chat) and [`discord`].
 //! - [`config`]: the Discord bot's configuration file (in [`discord`]).
 
@@ -26,6 +28,7 @@ pub mod intent;
 pub mod knowledge;
 pub mod problem;
 pub mod reload;
+pub mod stats;
 pub mod terminal;
 
 /// The Discord bot's configuration, which lives with the front end it
