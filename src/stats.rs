@@ -149,13 +149,19 @@ pub fn week_start(unix_seconds: i64) -> i64 {
 }
 
 /// The UTC calendar date of `unix_seconds` as `YYYY-MM-DD`.
+fn civil_date(unix_seconds: i64) -> String {
+    let (year, month, day) = civil(unix_seconds);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The UTC calendar date of `unix_seconds` as (year, month 1–12, day 1–31).
 ///
 /// Days are converted to a civil date with the proleptic Gregorian
 /// calendar: count from 0000-03-01 (so the leap day ends a year) in
 /// 400-year eras of 146,097 days, then years of 365 days corrected for the
 /// century and leap rules, then months of the March-based year, whose
 /// lengths follow a linear formula (153 days per 5 months).
-fn civil_date(unix_seconds: i64) -> String {
+fn civil(unix_seconds: i64) -> (i64, i64, i64) {
     // Days since 0000-03-01; 719,468 days separate it from 1970-01-01.
     let days = unix_seconds.div_euclid(DAY) + 719_468;
     let era = days.div_euclid(146_097);
@@ -171,7 +177,7 @@ fn civil_date(unix_seconds: i64) -> String {
         month_from_march - 9
     };
     let year = era * 400 + year_of_era + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    (year, month, day)
 }
 
 /// The period as "first day to last day", both dates included.
@@ -671,7 +677,10 @@ fn draw_bars(area: &Area<'_>, bars: &[Bar], series: &Series) -> Result<(), Chart
         SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(*i)
             .ok()
             .and_then(|i| bars.get(i))
-            .map(|b| civil_date(b.week_start)[5..].to_owned())
+            .map(|b| {
+                let (_, month, day) = civil(b.week_start);
+                format!("{month:02}-{day:02}")
+            })
             .unwrap_or_default(),
         SegmentValue::Last => String::new(),
     };
@@ -1154,6 +1163,78 @@ mod tests {
     fn huge_report_renders_a_chart() {
         let bytes = render_png(&huge_report()).expect("a chart");
         check_png(&bytes);
+    }
+
+    /// Reports a buggy store might send: nothing may panic, the text stays
+    /// short, and the chart is still a chart.
+    #[test]
+    fn odd_reports_still_render() {
+        let small = small_report();
+        let odd = [
+            (
+                "more answered than asked",
+                StatsReport {
+                    answered: 99,
+                    ..small.clone()
+                },
+            ),
+            (
+                "period backwards",
+                StatsReport {
+                    since: small.until,
+                    until: small.since,
+                    ..small.clone()
+                },
+            ),
+            (
+                "extreme period",
+                StatsReport {
+                    since: i64::MIN,
+                    until: i64::MAX,
+                    ..small.clone()
+                },
+            ),
+            (
+                "weeks at the ends of time",
+                StatsReport {
+                    weeks: vec![
+                        week(0, 3, 3, &[]),
+                        WeekStats {
+                            week_start: i64::MIN,
+                            ..week(0, 1, 1, &[])
+                        },
+                        WeekStats {
+                            week_start: i64::MAX,
+                            ..week(0, 2, 0, &[])
+                        },
+                    ],
+                    ..small.clone()
+                },
+            ),
+            (
+                "topics counted more than questions",
+                StatsReport {
+                    weeks: vec![week(0, 2, 2, &[("salary", 50), ("unknown", 7)])],
+                    ..small.clone()
+                },
+            ),
+            (
+                "feedback but no questions",
+                StatsReport {
+                    weeks: Vec::new(),
+                    questions: 0,
+                    answered: 0,
+                    ..small.clone()
+                },
+            ),
+        ];
+        for (what, report) in odd {
+            let text = render_text(&report);
+            assert!(text_len(&text) <= TEXT_LIMIT, "{what}");
+            assert!(text.starts_with("Usage statistics, "), "{what}: {text}");
+            let bytes = render_png(&report).unwrap_or_else(|e| panic!("{what}: {e}"));
+            check_png(&bytes);
+        }
     }
 
     #[test]
