@@ -16,6 +16,8 @@
 //! - [`store`]: unanswered questions, votes, taught examples and stats, in
 //!   SQLite or PostgreSQL, written in the background.
 //! - [`eval`]: score labelled question files.
+//! - [`stats`]: the usage statistics report (questions per topic and week,
+//!   share answered, 👍/👎, uncovered aspects) as text and as a PNG chart.
 //! - Front ends: [`terminal`] (the chat) and [`discord`].
 //! - [`config`]: the Discord bot's configuration file (in [`discord`]).
 
@@ -29,6 +31,7 @@ pub mod knowledge;
 pub mod problem;
 pub mod reload;
 pub mod store;
+pub mod stats;
 pub mod terminal;
 
 /// The Discord bot's configuration, which lives with the front end it
