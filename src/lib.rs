@@ -30,8 +30,8 @@ pub mod intent;
 pub mod knowledge;
 pub mod problem;
 pub mod reload;
-pub mod store;
 pub mod stats;
+pub mod store;
 pub mod terminal;
 
 /// The Discord bot's configuration, which lives with the front end it

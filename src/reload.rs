@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use crate::bot::CareerBot;
-use crate::knowledge::{KnowledgeError, KnowledgeSource};
+use crate::knowledge::{Example, KnowledgeError, KnowledgeSource};
 
 /// The bot the front end answers with, swappable while running.
 #[derive(Debug)]
@@ -62,6 +62,12 @@ pub enum Reloaded {
     /// The bot answers from the built-in knowledge: there is no file to
     /// read again.
     NothingToReload,
+    /// The classifier was trained again with `examples` taught examples
+    /// (a counselor taught some in the store).
+    Retrained {
+        /// Taught examples now joined to the knowledge's.
+        examples: usize,
+    },
 }
 
 /// Why a reload changed nothing.
@@ -84,6 +90,9 @@ pub struct LiveKnowledge {
     bot: SharedBot,
     /// Held, on a blocking thread, for a whole read-validate-swap.
     reloading: Mutex<()>,
+    /// The examples counselors taught (from the store), joined to the
+    /// knowledge's at every load.
+    taught: Mutex<Vec<Example>>,
     /// Successful reloads so far.
     generation: AtomicU64,
 }
@@ -95,8 +104,21 @@ impl LiveKnowledge {
             source,
             bot: SharedBot::new(bot),
             reloading: Mutex::new(()),
+            taught: Mutex::new(Vec::new()),
             generation: AtomicU64::new(0),
         }
+    }
+
+    /// The bot built from `source` with `taught` examples joined, ready to
+    /// answer and to be shared.
+    pub fn load(
+        source: KnowledgeSource,
+        taught: Vec<Example>,
+    ) -> Result<LiveKnowledge, KnowledgeError> {
+        let knowledge = source.load()?.with_taught(&taught);
+        let live = LiveKnowledge::new(source, Arc::new(CareerBot::new(knowledge)));
+        *live.taught.lock().unwrap_or_else(PoisonError::into_inner) = taught;
+        Ok(live)
     }
 
     /// The bot to answer with now (clone it out before any `.await`).
@@ -119,13 +141,45 @@ impl LiveKnowledge {
             .reloading
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let bot = CareerBot::from_source(&self.source)?;
+        let taught = self.taught_examples();
+        let bot = CareerBot::new(self.source.load()?.with_taught(&taught));
         self.bot.replace(Arc::new(bot));
         let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
         Ok(Reloaded::Swapped {
             dir: dir.to_path_buf(),
             generation,
         })
+    }
+
+    /// The taught examples joined now.
+    pub fn taught_examples(&self) -> Vec<Example> {
+        self.taught
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Trains the bot again with `taught` as the taught examples (the
+    /// knowledge files are read again too, when they are files) and swaps
+    /// it in. Blocking: training takes a fraction of a second.
+    pub fn retrain_blocking(&self, taught: Vec<Example>) -> Result<Reloaded, ReloadError> {
+        let _one_at_a_time = self
+            .reloading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let bot = CareerBot::new(self.source.load()?.with_taught(&taught));
+        let examples = taught.len();
+        *self.taught.lock().unwrap_or_else(PoisonError::into_inner) = taught;
+        self.bot.replace(Arc::new(bot));
+        Ok(Reloaded::Retrained { examples })
+    }
+
+    /// [`LiveKnowledge::retrain_blocking`] on a blocking thread.
+    pub async fn retrain(self: &Arc<Self>, taught: Vec<Example>) -> Result<Reloaded, ReloadError> {
+        let live = Arc::clone(self);
+        tokio::task::spawn_blocking(move || live.retrain_blocking(taught))
+            .await
+            .map_err(ReloadError::Interrupted)?
     }
 
     /// [`LiveKnowledge::reload_blocking`] on a blocking thread, so the
@@ -148,6 +202,9 @@ impl LiveKnowledge {
                 generation,
                 "knowledge reloaded; new questions get the new answers"
             ),
+            Ok(Reloaded::Retrained { examples }) => {
+                tracing::info!(trigger, examples, "retrained with the taught examples")
+            }
             Ok(Reloaded::NothingToReload) => tracing::info!(
                 trigger,
                 "knowledge reload asked for, but the bot answers from the built-in knowledge: \

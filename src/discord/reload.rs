@@ -46,6 +46,9 @@ pub fn report(outcome: &Result<Reloaded, ReloadError>) -> String {
             "Reloaded the knowledge files from `{}`. New questions get the new answers.",
             dir.display()
         ),
+        Ok(Reloaded::Retrained { examples }) => format!(
+            "Retrained with {examples} taught example(s). New questions get the new answers."
+        ),
         Ok(Reloaded::NothingToReload) => "I answer from the knowledge built into me (I was \
              started without `--knowledge DIR`), so there is nothing to reload."
             .to_string(),

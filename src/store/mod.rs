@@ -22,6 +22,7 @@
 
 pub mod record;
 pub mod review;
+pub mod stats;
 pub mod watch;
 pub mod writer;
 

@@ -221,3 +221,120 @@ async fn expire(store: &Store, retention: Option<Duration>) {
         Err(error) => tracing::debug!(%error, "expiry skipped"),
     }
 }
+
+/// Whether questions are logged, from the `[store]` config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogPolicy {
+    /// Log questions at all (`log_questions`).
+    pub questions: bool,
+    /// Log questions asked in direct messages (`log_direct_messages`).
+    pub direct_messages: bool,
+}
+
+impl Default for LogPolicy {
+    fn default() -> Self {
+        LogPolicy {
+            questions: true,
+            direct_messages: false,
+        }
+    }
+}
+
+/// What front ends call: builds records (hashing the asker, keeping text
+/// only for review) under the log policy and queues them.
+#[derive(Clone, Debug)]
+pub struct QuestionLog {
+    recorder: Recorder,
+    hasher: super::record::AskerHasher,
+    policy: LogPolicy,
+}
+
+impl QuestionLog {
+    /// A log writing through `recorder`, hashing askers with `hasher`.
+    pub fn new(
+        recorder: Recorder,
+        hasher: super::record::AskerHasher,
+        policy: LogPolicy,
+    ) -> QuestionLog {
+        QuestionLog {
+            recorder,
+            hasher,
+            policy,
+        }
+    }
+
+    /// The salted hash of `user` (e.g. `"discord:42"`).
+    pub fn asker(&self, user: &str) -> String {
+        self.hasher.hash(user)
+    }
+
+    /// Queues the record of `message`, answered with `reply`, unless the
+    /// policy says not to (logging off, or a DM without
+    /// `log_direct_messages`). `user` is hashed, never stored.
+    #[allow(clippy::too_many_arguments)]
+    pub fn question(
+        &self,
+        bot: &crate::bot::CareerBot,
+        message: &str,
+        classification: &crate::engine::Classification,
+        reply: &crate::answer::Reply,
+        place: super::record::Place,
+        user: Option<&str>,
+        direct: bool,
+    ) {
+        if !self.policy.questions || (direct && !self.policy.direct_messages) {
+            return;
+        }
+        let record = QuestionRecord::new(
+            classification,
+            reply,
+            bot.engine().normalized_text(message),
+            place,
+            user.map(|user| self.hasher.hash(user)),
+            unix_now(),
+        );
+        self.recorder.record(Write::Question(record));
+    }
+
+    /// Queues a 👍 (`helpful`) or 👎 by `user` on answer `message_id`
+    /// covering `topics`.
+    pub fn vote(
+        &self,
+        message_id: u64,
+        place: super::record::Place,
+        user: &str,
+        topics: Vec<crate::intent::Intent>,
+        helpful: bool,
+    ) {
+        self.recorder.record(Write::Feedback(FeedbackRecord {
+            message_id,
+            given_at: unix_now(),
+            place,
+            asker: self.hasher.hash(user),
+            topics,
+            helpful,
+        }));
+    }
+
+    /// Queues what `user` was looking for, on their 👎 of `message_id`.
+    pub fn comment(&self, message_id: u64, user: &str, text: &str) {
+        let comment: String = text
+            .trim()
+            .chars()
+            .take(super::record::COMMENT_LIMIT)
+            .collect();
+        if comment.is_empty() {
+            return;
+        }
+        self.recorder.record(Write::Comment(FeedbackComment {
+            message_id,
+            asker: self.hasher.hash(user),
+            comment,
+        }));
+    }
+
+    /// The recorder's counts.
+    pub fn counts(&self) -> &Arc<WriterCounts> {
+        self.recorder.counts()
+    }
+}
