@@ -935,7 +935,9 @@ pub fn select_menus(components: &Value) -> Vec<Value> {
 
 /// The text inputs of a modal's `components`.
 pub fn text_inputs(components: &Value) -> Vec<Value> {
-    components_of(components, |kind| kind == u64::from(component_type::TEXT_INPUT))
+    components_of(components, |kind| {
+        kind == u64::from(component_type::TEXT_INPUT)
+    })
 }
 
 /// Every `custom_id` of the buttons in a message's (or response's)

@@ -6,16 +6,22 @@
 //! - REST under `/api/v10` ([`rest`]): the gateway URL, command
 //!   registration, messages, interaction callbacks and follow-up webhooks,
 //!   with Discord's status codes and error bodies, validated the way Discord
-//!   validates them (embed limits, empty messages, unknown interactions,
-//!   double acknowledgements...). Every request is recorded in order.
+//!   validates them (embed limits, empty messages, components, select
+//!   menus, modals, attachments, unknown interactions, double
+//!   acknowledgements...). Every request is recorded in order, with the
+//!   files of `multipart/form-data` bodies ([`Request::files`]).
 //! - the gateway WebSocket at `/` ([`gateway`]): HELLO, IDENTIFY, READY,
 //!   heartbeats and ACKs, dispatches with sequence numbers, RESUME with
 //!   replay, op 7 RECONNECT, op 9 INVALID_SESSION, close codes. Every frame
 //!   in both directions is recorded.
 //!
 //! Tests drive it through this handle: post messages and run commands as
-//! the people of the [`World`], inject faults, and wait on the records with
-//! bounded waits. The server keeps Discord's rules honest: `content` is
+//! the people of the [`World`] ([`DiscordServer::slash`],
+//! [`DiscordServer::autocomplete`], [`DiscordServer::message_command`]),
+//! click buttons ([`DiscordServer::click`]), pick in string select menus
+//! ([`DiscordServer::select`]), read and submit the modals the bot shows
+//! ([`DiscordServer::modal_shown`], [`DiscordServer::submit_modal`]),
+//! inject faults, and wait on the records with bounded waits. The server keeps Discord's rules honest: `content` is
 //! empty for guild messages that do not mention the bot unless the session
 //! asked for `MESSAGE_CONTENT`; a bot's own messages come back to it as
 //! `MESSAGE_CREATE`; an interaction can be acknowledged once.
@@ -987,7 +993,9 @@ impl DiscordServer {
             .map(|options| options.iter().filter_map(|o| o["value"].as_str()).collect())
             .unwrap_or_default();
         if let Some(unknown) = values.iter().find(|v| !offered.contains(v)) {
-            return Err(format!("select menu `{custom_id}` has no option `{unknown}`"));
+            return Err(format!(
+                "select menu `{custom_id}` has no option `{unknown}`"
+            ));
         }
         let min = menu["min_values"].as_u64().unwrap_or(1) as usize;
         let max = menu["max_values"].as_u64().unwrap_or(1) as usize;
@@ -1026,7 +1034,11 @@ impl DiscordServer {
     /// message when the modal answered a component. As in Discord's client,
     /// every required input needs a value, values respect `min_length` and
     /// `max_length`, and inputs not named are sent empty.
-    pub fn submit_modal(&self, shown: &Invoked, values: &[(&str, &str)]) -> Result<Invoked, String> {
+    pub fn submit_modal(
+        &self,
+        shown: &Invoked,
+        values: &[(&str, &str)],
+    ) -> Result<Invoked, String> {
         let (modal, invoker, channel, message_id) = {
             let state = self.shared.lock();
             let interaction = state

@@ -20,8 +20,8 @@
 //! edited gets Discord's `attachments` array, each with a `url` on the
 //! loopback "CDN" that serves the bytes back. An `attachments` entry that
 //! names neither an uploaded file nor an attachment the message already
-//! has is rejected (400, 50035), as are more than 10 files (400) and more
-//! than 25 MiB of them (413, 40005).
+//! has is rejected (400, 50035), as are more than 10 files (400) and a
+//! file over 10 MiB (413, 40005).
 //!
 //! Anything else is recorded and gets `404 {"message": "404: Not Found"}`.
 //! Routes other than the gateway URL, interaction callbacks and webhooks
@@ -274,14 +274,15 @@ fn unknown(code: u64, what: &str) -> Answer {
     )
 }
 
-/// The largest request body the server reads: above Discord's 25 MiB of
-/// files, so that limit answers with Discord's 413 rather than the HTTP
+/// The largest request body the server reads: above the size limit of
+/// one file, so that limit answers with Discord's 413 rather than the HTTP
 /// layer's.
 pub(crate) const BODY_LIMIT: usize = 32 * 1024 * 1024;
 
-/// Discord's limits on the files of one message.
+/// Discord's limits on the files of one message: how many, and the size of
+/// each (the `attachment_size_limit` the interactions announce).
 const MAX_FILES: usize = 10;
-const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
+const MAX_FILE_BYTES: usize = 10_485_760;
 
 /// A request body: its JSON and, for `multipart/form-data`, its files.
 struct Body {
@@ -385,7 +386,10 @@ pub(crate) async fn handle(
         .collect();
     let path = uri.path().to_string();
     let (answer, body) = match parsed {
-        Ok(body) => (answer(&shared, method.as_str(), &path, &headers, &body), body),
+        Ok(body) => (
+            answer(&shared, method.as_str(), &path, &headers, &body),
+            body,
+        ),
         Err(rejected) => (
             rejected,
             Body {
@@ -489,7 +493,7 @@ fn answer(shared: &Shared, method: &str, path: &str, headers: &HeaderMap, body: 
         )])
         .into();
     }
-    if body.files.iter().map(|f| f.bytes.len()).sum::<usize>() > MAX_UPLOAD_BYTES {
+    if body.files.iter().any(|f| f.bytes.len() > MAX_FILE_BYTES) {
         return Answer::json(
             413,
             json!({"message": "Request entity too large", "code": 40005}),
@@ -701,9 +705,7 @@ fn route_request(
             Some(found) => Answer::json(200, found.partial_json(0)),
             None => unknown(10003, "Channel"),
         },
-        ("POST", ["channels", channel, "messages"]) => {
-            create_message(shared, channel, body, files)
-        }
+        ("POST", ["channels", channel, "messages"]) => create_message(shared, channel, body, files),
         (_, ["channels", channel, "messages", message]) => {
             channel_message(shared, method, channel, message, body, files)
         }
@@ -1121,7 +1123,12 @@ fn store_and_echo(shared: &Shared, state: &mut State, message: &Value, channel: 
     gateway::dispatch_locked(shared, state, "MESSAGE_CREATE", event);
 }
 
-fn create_message(shared: &Shared, channel_id: &str, body: &Value, files: &[UploadedFile]) -> Answer {
+fn create_message(
+    shared: &Shared,
+    channel_id: &str,
+    body: &Value,
+    files: &[UploadedFile],
+) -> Answer {
     let Some(channel) = channel_by_id(shared, channel_id) else {
         return unknown(10003, "Channel");
     };
@@ -1226,7 +1233,10 @@ fn channel_message(
             if let Err(rejection) = validate::message_body(body, Target::Channel, true) {
                 return rejection.into();
             }
-            let existing = message["attachments"].as_array().cloned().unwrap_or_default();
+            let existing = message["attachments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let attached = match attachments(shared, &mut state, channel_id, body, files, &existing)
             {
                 Ok(attached) => attached,
@@ -1249,7 +1259,13 @@ fn channel_message(
 
 // ----- interactions -----------------------------------------------------
 
-fn callback(shared: &Shared, id: &str, token: &str, body: &Value, files: &[UploadedFile]) -> Answer {
+fn callback(
+    shared: &Shared,
+    id: &str,
+    token: &str,
+    body: &Value,
+    files: &[UploadedFile],
+) -> Answer {
     let mut state = shared.lock();
     let Some(interaction) = state.interactions.get(id).cloned() else {
         return unknown(10062, "interaction");
@@ -1293,7 +1309,14 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value, files: &[Uploa
             {
                 return rejection.into();
             }
-            match attachments(shared, &mut state, &interaction.channel.id, data, files, &[]) {
+            match attachments(
+                shared,
+                &mut state,
+                &interaction.channel.id,
+                data,
+                files,
+                &[],
+            ) {
                 Ok(list) => attached = list.unwrap_or_default(),
                 Err(rejected) => return rejected,
             }
@@ -1317,10 +1340,12 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value, files: &[Uploa
             let on = interaction.message.clone().unwrap_or_default();
             let stored_message = state.messages.get(&on).cloned();
             if let Some(mut message) = stored_message {
-                let existing = message["attachments"].as_array().cloned().unwrap_or_default();
+                let existing = message["attachments"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 let channel = interaction.channel.id.clone();
-                let list = match attachments(shared, &mut state, &channel, data, files, &existing)
-                {
+                let list = match attachments(shared, &mut state, &channel, data, files, &existing) {
                     Ok(list) => list,
                     Err(rejected) => return rejected,
                 };
@@ -1459,13 +1484,15 @@ fn webhook_message(
             if let Err(rejection) = validate::message_body(body, Target::Interaction, true) {
                 return rejection.into();
             }
-            let existing = stored["attachments"].as_array().cloned().unwrap_or_default();
+            let existing = stored["attachments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let channel = interaction.channel.id.clone();
-            let attached =
-                match attachments(shared, &mut state, &channel, body, files, &existing) {
-                    Ok(list) => list,
-                    Err(rejected) => return rejected,
-                };
+            let attached = match attachments(shared, &mut state, &channel, body, files, &existing) {
+                Ok(list) => list,
+                Err(rejected) => return rejected,
+            };
             edit(shared, &mut stored, body, attached);
             state.messages.insert(message_id, stored.clone());
             Answer::json(200, stored)

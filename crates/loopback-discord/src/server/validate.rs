@@ -420,7 +420,12 @@ fn check_string_select(
     seen: &mut Vec<String>,
 ) {
     check_custom_id(errors, p, menu, seen);
-    max_len(errors, &format!("{p}.placeholder"), &menu["placeholder"], 150);
+    max_len(
+        errors,
+        &format!("{p}.placeholder"),
+        &menu["placeholder"],
+        150,
+    );
     let options = menu["options"].as_array().cloned().unwrap_or_default();
     if options.is_empty() || options.len() > 25 {
         errors.push((
@@ -519,7 +524,12 @@ pub fn modal(data: &Value) -> Result<(), Rejection> {
             }
         }
         max_len(&mut errors, &format!("{p}.value"), &input["value"], 4000);
-        max_len(&mut errors, &format!("{p}.placeholder"), &input["placeholder"], 100);
+        max_len(
+            &mut errors,
+            &format!("{p}.placeholder"),
+            &input["placeholder"],
+            100,
+        );
     }
     if errors.is_empty() {
         Ok(())
@@ -858,6 +868,60 @@ mod tests {
             false,
         );
         assert!(embed_only.is_empty());
+    }
+
+    #[test]
+    fn select_menus_are_checked_in_messages() {
+        let option = |v: &str| json!({"label": v, "value": v});
+        let menu = |extra: Value| {
+            let mut menu =
+                json!({"type": 3, "custom_id": "teach", "options": [option("a"), option("b")]});
+            for (key, value) in extra.as_object().unwrap() {
+                menu[key] = value.clone();
+            }
+            json!({"content": "x", "components": [{"type": 1, "components": [menu]}]})
+        };
+        assert!(message_body(&menu(json!({"max_values": 2})), Target::Channel, false).is_ok());
+        for (why, bad) in [
+            ("min above max", json!({"min_values": 2, "max_values": 1})),
+            ("max above options", json!({"max_values": 3})),
+            ("long placeholder", json!({"placeholder": "p".repeat(151)})),
+            ("no custom_id", json!({"custom_id": null})),
+        ] {
+            assert!(
+                message_body(&menu(bad), Target::Channel, false).is_err(),
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn modal_text_inputs_are_checked() {
+        let wrap = |input: Value| {
+            json!({"custom_id": "why", "title": "Why?",
+                "components": [{"type": 1, "components": [input]}]})
+        };
+        let ok =
+            json!({"type": 4, "custom_id": "w", "style": 1, "label": "What?", "max_length": 4000});
+        assert!(modal(&wrap(ok.clone())).is_ok());
+        let mut two_inputs = wrap(ok.clone());
+        two_inputs["components"][0]["components"] = json!([ok.clone(), ok.clone()]);
+        assert!(modal(&two_inputs).is_err());
+        let mut empty = wrap(ok.clone());
+        empty["components"] = json!([]);
+        assert!(modal(&empty).is_err());
+        let mut long_label = ok.clone();
+        long_label["label"] = json!("l".repeat(46));
+        let error = modal(&wrap(long_label)).unwrap_err();
+        assert_eq!(
+            error.body["errors"]["data"]["components"]["0"]["components"]["0"]["label"]["_errors"]
+                [0]["code"],
+            "BASE_TYPE_MAX_LENGTH"
+        );
+        let mut min_over_max = ok;
+        min_over_max["min_length"] = json!(10);
+        min_over_max["max_length"] = json!(5);
+        assert!(modal(&wrap(min_over_max)).is_err());
     }
 
     #[test]
