@@ -273,9 +273,11 @@ impl OwnPostgres {
     }
 
     fn start_server(&mut self) -> Result<(), String> {
+        // fsync off: the data only has to survive the server process, not
+        // the machine. Commits stay synchronous (the WAL is written before
+        // a commit returns): an immediate stop must not lose them.
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={} \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={} -c fsync=off",
             self.port,
             self.dir.path().join("socket").display()
         );
