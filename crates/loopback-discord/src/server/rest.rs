@@ -966,7 +966,7 @@ fn attachments(
                         "Must be 1024 or fewer in length.".into(),
                     ));
                 }
-                if let Some(found) = existing.iter().find(|a| a["id"] == id.to_string()) {
+                if let Some(found) = existing.iter().find(|a| attachment_ref(a) == Some(id)) {
                     kept.push(found.clone());
                 } else if let Some(file) = files.iter().position(|f| f.index == Some(id)) {
                     if new.iter().any(|(f, _)| *f == file) {
