@@ -1078,3 +1078,572 @@ async fn serenity_client_connects_resumes_and_reconnects() {
     manager.shutdown_all().await;
     let _ = tokio::time::timeout(WAIT, running).await;
 }
+
+// ----- files, select menus and modals --------------------------------------
+
+/// The next `INTERACTION_CREATE` the raw client receives (the bot's own
+/// messages come back as `MESSAGE_CREATE` in between), as serenity reads it.
+async fn next_interaction(client: &mut RawClient) -> (Value, Interaction) {
+    loop {
+        let frame = client.payload().await;
+        if frame["t"] == "INTERACTION_CREATE" {
+            let interaction = serde_json::from_value::<Interaction>(frame["d"].clone())
+                .unwrap_or_else(|e| panic!("serenity cannot read {frame}: {e}"));
+            return (frame["d"].clone(), interaction);
+        }
+    }
+}
+
+/// Serenity's HTTP client with the application id set, and a raw gateway
+/// client that identified (interactions need a session to go to).
+async fn app_clients(server: &DiscordServer) -> (Http, RawClient) {
+    let http = http(server, TOKEN);
+    http.set_application_id(server.world().application_id.parse::<u64>().unwrap().into());
+    let mut client = RawClient::connect(server).await;
+    client.identify(TOKEN, 0).await;
+    (http, client)
+}
+
+async fn register(http: &Http, server: &DiscordServer, commands: Value) {
+    let guild = serenity::all::GuildId::new(server.world().guild_id.parse().unwrap());
+    http.create_guild_commands(guild, &commands).await.unwrap();
+}
+
+fn interaction_id(id: &str) -> serenity::all::InteractionId {
+    serenity::all::InteractionId::new(id.parse().unwrap())
+}
+
+/// A small PNG-like payload (the bytes only have to come back unchanged).
+fn png(seed: u8) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..=255u8).map(|b| b ^ seed));
+    bytes
+}
+
+#[tokio::test]
+async fn files_ride_multipart_bodies_and_become_attachments() {
+    use serenity::all::{
+        Builder, CreateAttachment, CreateInteractionResponse, CreateInteractionResponseFollowup,
+        CreateInteractionResponseMessage, CreateMessage, EditAttachments, EditInteractionResponse,
+        EditMessage,
+    };
+    let server = DiscordServer::start_with(config()).await;
+    let world = server.world().clone();
+    let (http, mut client) = app_clients(&server).await;
+    let channel = ChannelId::new(world.general.id.parse().unwrap());
+
+    // A channel message with a file: JSON in payload_json, bytes in files[0].
+    let sent = channel
+        .send_message(
+            &http,
+            CreateMessage::new()
+                .content("This week's questions")
+                .add_file(CreateAttachment::bytes(png(1), "stats.png")),
+        )
+        .await
+        .unwrap();
+    let request = server
+        .wait_for_request(|r| r.is_channel_message(), WAIT)
+        .await
+        .unwrap();
+    assert!(request
+        .header("content-type")
+        .unwrap()
+        .starts_with("multipart/form-data"));
+    assert_eq!(request.body["content"], "This week's questions");
+    let files = request.files();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].field, "files[0]");
+    assert_eq!(files[0].index, Some(0));
+    assert_eq!(files[0].filename, "stats.png");
+    assert_eq!(files[0].content_type.as_deref(), Some("image/png"));
+    assert_eq!(files[0].bytes, png(1));
+    // Serenity reads the attachment back; the "CDN" serves the bytes.
+    assert_eq!(sent.attachments.len(), 1);
+    let attachment = &sent.attachments[0];
+    assert_eq!(attachment.filename, "stats.png");
+    assert_eq!(attachment.size as usize, png(1).len());
+    assert_eq!(attachment.content_type.as_deref(), Some("image/png"));
+    let downloaded = reqwest::get(&attachment.url).await.unwrap();
+    assert_eq!(
+        downloaded.headers()["content-type"].to_str().unwrap(),
+        "image/png"
+    );
+    assert_eq!(downloaded.bytes().await.unwrap().to_vec(), png(1));
+    let stored = server.message(&sent.id.to_string()).unwrap();
+    assert_eq!(stored["attachments"][0]["filename"], "stats.png");
+
+    // Editing keeps what the edit lists and adds the new file.
+    let edited = channel
+        .edit_message(
+            &http,
+            sent.id,
+            EditMessage::new().attachments(
+                EditAttachments::keep_all(&sent).add(CreateAttachment::bytes(png(2), "more.png")),
+            ),
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = edited
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(names, ["stats.png", "more.png"]);
+    assert_eq!(edited.attachments[0].id, attachment.id);
+
+    // An `attachments` entry naming a file that was not uploaded is refused.
+    let mark = server.request_mark();
+    let refused = http
+        .send_message(
+            channel,
+            vec![CreateAttachment::bytes(png(3), "one.png")],
+            &json!({"content": "two files?", "attachments": [
+                {"id": 0, "filename": "one.png"},
+                {"id": 1, "filename": "missing.png"},
+            ]}),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("Invalid Form Body"),
+        "{refused}"
+    );
+    let rejected = server
+        .wait_for_request_from(mark, "the refused upload", |r| r.status == 400, WAIT)
+        .await
+        .unwrap();
+    assert_eq!(rejected.files().len(), 1);
+    assert_eq!(
+        rejected.response["errors"]["attachments"]["1"]["id"]["_errors"][0]["code"],
+        "ATTACHMENT_NOT_FOUND"
+    );
+    // A message of files only is not empty.
+    let only_file = channel
+        .send_message(
+            &http,
+            CreateMessage::new().add_file(CreateAttachment::bytes(png(4), "alone.png")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(only_file.attachments.len(), 1);
+
+    // An interaction response with a file (what /stats does), a follow-up
+    // with one, and an edit of the response replacing it.
+    register(
+        &http,
+        &server,
+        json!([{"type": 1, "name": "stats", "description": "Stats"}]),
+    )
+    .await;
+    let invoked = server
+        .slash(&world.counselor, &world.general, "stats", &[])
+        .unwrap();
+    next_interaction(&mut client).await;
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content("Answers this week")
+            .add_file(CreateAttachment::bytes(png(5), "week.png")),
+    )
+    .execute(&http, (interaction_id(&invoked.id), &invoked.token))
+    .await
+    .unwrap();
+    let callback = server.wait_for_callback(&invoked).await.unwrap();
+    assert_eq!(callback.body["type"], 4);
+    assert_eq!(callback.files().len(), 1);
+    assert_eq!(callback.files()[0].bytes, png(5));
+    let original = server.original_response(&invoked).unwrap();
+    assert_eq!(original["attachments"][0]["filename"], "week.png");
+    assert_eq!(original["attachments"][0]["size"], png(5).len());
+
+    let follow_up = CreateInteractionResponseFollowup::new()
+        .content("and last week")
+        .add_file(CreateAttachment::bytes(png(6), "last-week.png"))
+        .execute(&http, (None, &invoked.token))
+        .await
+        .unwrap();
+    assert_eq!(follow_up.attachments[0].filename, "last-week.png");
+
+    let replaced = EditInteractionResponse::new()
+        .new_attachment(CreateAttachment::bytes(png(7), "week-v2.png"))
+        .execute(&http, &invoked.token)
+        .await
+        .unwrap();
+    let names: Vec<&str> = replaced
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["week-v2.png"],
+        "an edit drops what it does not keep"
+    );
+    let edit = server
+        .wait_for_request(
+            |r| r.matches("PATCH", "/webhooks/*/*/messages/@original"),
+            WAIT,
+        )
+        .await
+        .unwrap();
+    assert_eq!(edit.files()[0].filename, "week-v2.png");
+    assert!(server
+        .rejected_requests()
+        .iter()
+        .all(|r| r.index == rejected.index));
+}
+
+#[tokio::test]
+async fn string_select_menus_are_validated_and_picked() {
+    use serenity::all::{
+        Builder, ComponentInteractionDataKind, CreateActionRow, CreateButton,
+        CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+        CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    };
+    let server = DiscordServer::start_with(config()).await;
+    let world = server.world().clone();
+    let (http, mut client) = app_clients(&server).await;
+    let channel = ChannelId::new(world.general.id.parse().unwrap());
+
+    let menu = CreateSelectMenu::new(
+        "teach:42",
+        CreateSelectMenuKind::String {
+            options: vec![
+                CreateSelectMenuOption::new("Teach as salary", "salary"),
+                CreateSelectMenuOption::new("Teach as hours", "hours"),
+                CreateSelectMenuOption::new("Teach as training", "training"),
+            ],
+        },
+    )
+    .placeholder("Teach as <topic>")
+    .max_values(2);
+    let review = channel
+        .send_message(
+            &http,
+            CreateMessage::new()
+                .content("Unanswered: how long is the shift?")
+                .components(vec![
+                    CreateActionRow::SelectMenu(menu),
+                    CreateActionRow::Buttons(vec![
+                        CreateButton::new("skip:42").label("Skip"),
+                        CreateButton::new("gap:42").label("Mark as a gap"),
+                    ]),
+                ]),
+        )
+        .await
+        .unwrap();
+    let review_id = review.id.to_string();
+    assert_eq!(
+        server.message(&review_id).unwrap()["components"][0]["components"][0]["type"],
+        3
+    );
+
+    let picked = server
+        .select(
+            &world.counselor,
+            &review_id,
+            "teach:42",
+            &["hours", "training"],
+        )
+        .unwrap();
+    let (raw, interaction) = next_interaction(&mut client).await;
+    assert_eq!(raw["type"], 3);
+    assert_eq!(raw["data"]["component_type"], 3);
+    assert_eq!(raw["message"]["id"], review_id.as_str());
+    let component = interaction
+        .message_component()
+        .expect("a component interaction");
+    assert_eq!(component.data.custom_id, "teach:42");
+    assert_eq!(component.user.id.to_string(), world.counselor.user.id);
+    match &component.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => {
+            assert_eq!(values, &["hours", "training"]);
+        }
+        other => panic!("not a string select: {other:?}"),
+    }
+    // The client's rules: known menu, known values, within min/max.
+    for (id, values) in [
+        ("teach:42", vec!["weather"]),
+        ("teach:42", vec!["salary", "hours", "training"]),
+        ("teach:42", vec![]),
+        ("nope", vec!["salary"]),
+        ("skip:42", vec!["salary"]),
+    ] {
+        assert!(
+            server
+                .select(&world.counselor, &review_id, id, &values)
+                .is_err(),
+            "{id} {values:?}"
+        );
+    }
+    // The buttons beside the menu still click.
+    assert!(server
+        .click(&world.counselor, &review_id, "skip:42")
+        .is_ok());
+
+    // Answering the pick by updating the message (type 7).
+    CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content("Taught as hours and training")
+            .components(vec![]),
+    )
+    .execute(&http, (interaction_id(&picked.id), &picked.token))
+    .await
+    .unwrap();
+    let updated = server.message(&review_id).unwrap();
+    assert_eq!(updated["content"], "Taught as hours and training");
+    assert_eq!(updated["components"], json!([]));
+
+    // Menus Discord would refuse.
+    let option = |v: &str| json!({"label": v, "value": v});
+    for (why, row) in [
+        (
+            "no options",
+            json!({"type": 1, "components": [
+            {"type": 3, "custom_id": "m", "options": []}]}),
+        ),
+        (
+            "menu beside a button",
+            json!({"type": 1, "components": [
+            {"type": 3, "custom_id": "m", "options": [option("a")]},
+            {"type": 2, "style": 1, "label": "b", "custom_id": "b"}]}),
+        ),
+        (
+            "max_values above the options",
+            json!({"type": 1, "components": [
+            {"type": 3, "custom_id": "m", "max_values": 3, "options": [option("a"), option("b")]}]}),
+        ),
+        (
+            "duplicate values",
+            json!({"type": 1, "components": [
+            {"type": 3, "custom_id": "m", "options": [option("a"), option("a")]}]}),
+        ),
+        (
+            "a text input in a message",
+            json!({"type": 1, "components": [
+            {"type": 4, "custom_id": "t", "style": 1, "label": "x"}]}),
+        ),
+    ] {
+        let refused = http
+            .send_message(
+                channel,
+                vec![],
+                &json!({"content": "x", "components": [row]}),
+            )
+            .await;
+        assert!(refused.is_err(), "{why} was accepted");
+    }
+}
+
+#[tokio::test]
+async fn modals_are_shown_recorded_submitted_and_answered() {
+    use serenity::all::{
+        ActionRowComponent, Builder, CreateActionRow, CreateButton, CreateInputText,
+        CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, InputTextStyle,
+    };
+    let server = DiscordServer::start_with(config()).await;
+    let world = server.world().clone();
+    let (http, mut client) = app_clients(&server).await;
+    register(
+        &http,
+        &server,
+        json!([
+            {"type": 1, "name": "review", "description": "Review"},
+            {"type": 1, "name": "ask", "description": "Ask", "options": [
+                {"type": 3, "name": "question", "description": "Q", "autocomplete": true}]},
+        ]),
+    )
+    .await;
+
+    // The answer with 👍/👎 buttons; 👎 opens the modal.
+    let invoked = server
+        .slash(&world.student, &world.general, "review", &[])
+        .unwrap();
+    next_interaction(&mut client).await;
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content("Median pay is $37,110.")
+            .components(vec![CreateActionRow::Buttons(vec![
+                CreateButton::new("up:7").label("👍"),
+                CreateButton::new("down:7").label("👎"),
+            ])]),
+    )
+    .execute(&http, (interaction_id(&invoked.id), &invoked.token))
+    .await
+    .unwrap();
+    let answer = server.original_response(&invoked).unwrap();
+    let answer_id = answer["id"].as_str().unwrap().to_string();
+    let down = server.click(&world.student, &answer_id, "down:7").unwrap();
+    next_interaction(&mut client).await;
+
+    // Invalid text inputs are refused and leave the interaction open.
+    let input = |extra: Value| {
+        let mut input = json!({"type": 4, "custom_id": "wanted", "style": 2, "label": "What were you looking for?"});
+        for (key, value) in extra.as_object().unwrap() {
+            input[key] = value.clone();
+        }
+        json!({"type": 9, "data": {"custom_id": "why:7", "title": "Not helpful?",
+            "components": [{"type": 1, "components": [input]}]}})
+    };
+    for (why, body) in [
+        ("label over 45", input(json!({"label": "x".repeat(46)}))),
+        ("style 3", input(json!({"style": 3}))),
+        ("max_length over 4000", input(json!({"max_length": 4001}))),
+        ("no custom_id", input(json!({"custom_id": ""}))),
+        ("title over 45", {
+            let mut body = input(json!({}));
+            body["data"]["title"] = json!("t".repeat(46));
+            body
+        }),
+    ] {
+        let refused = http
+            .create_interaction_response(interaction_id(&down.id), &down.token, &body, vec![])
+            .await;
+        assert!(refused.is_err(), "{why} was accepted");
+    }
+    assert!(server.modal_shown(&down).is_none());
+
+    let modal = CreateModal::new("why:7", "Not helpful?").components(vec![
+        CreateActionRow::InputText(
+            CreateInputText::new(
+                InputTextStyle::Paragraph,
+                "What were you looking for?",
+                "wanted",
+            )
+            .max_length(500),
+        ),
+        CreateActionRow::InputText(
+            CreateInputText::new(InputTextStyle::Short, "Topic (optional)", "topic")
+                .required(false),
+        ),
+    ]);
+    CreateInteractionResponse::Modal(modal.clone())
+        .execute(&http, (interaction_id(&down.id), &down.token))
+        .await
+        .unwrap();
+    let shown = server.modal_shown(&down).expect("the modal is recorded");
+    assert_eq!(shown["custom_id"], "why:7");
+    assert_eq!(shown["title"], "Not helpful?");
+    let inputs = payloads::text_inputs(&shown["components"]);
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[0]["label"], "What were you looking for?");
+    assert_eq!(inputs[0]["max_length"], 500);
+
+    // The client's rules on submitting: required inputs, lengths, names.
+    assert!(server.submit_modal(&down, &[("topic", "pay")]).is_err());
+    assert!(server
+        .submit_modal(&down, &[("wanted", &"x".repeat(501))])
+        .is_err());
+    assert!(server
+        .submit_modal(&down, &[("wanted", "a"), ("nope", "b")])
+        .is_err());
+    assert!(
+        server.submit_modal(&invoked, &[("wanted", "a")]).is_err(),
+        "no modal shown"
+    );
+
+    let submitted = server
+        .submit_modal(&down, &[("wanted", "night shift pay")])
+        .unwrap();
+    let (raw, interaction) = next_interaction(&mut client).await;
+    assert_eq!(raw["type"], 5);
+    assert_eq!(
+        raw["message"]["id"],
+        answer_id.as_str(),
+        "submitted from a component"
+    );
+    let modal_submit = interaction.modal_submit().expect("a modal submit");
+    assert_eq!(modal_submit.data.custom_id, "why:7");
+    assert_eq!(modal_submit.user.id.to_string(), world.student.user.id);
+    let values: Vec<(String, Option<String>)> = modal_submit
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .map(|component| match component {
+            ActionRowComponent::InputText(input) => (input.custom_id.clone(), input.value.clone()),
+            other => panic!("not a text input: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("wanted".to_string(), Some("night shift pay".to_string())),
+            ("topic".to_string(), Some(String::new())),
+        ]
+    );
+
+    // A modal cannot answer a modal submit; updating the message it came
+    // from (type 7) can.
+    let submit_id = interaction_id(&submitted.id);
+    assert!(CreateInteractionResponse::Modal(modal.clone())
+        .execute(&http, (submit_id, &submitted.token))
+        .await
+        .is_err());
+    CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .content("Median pay is $37,110. Thanks, noted.")
+            .components(vec![]),
+    )
+    .execute(&http, (submit_id, &submitted.token))
+    .await
+    .unwrap();
+    assert_eq!(
+        server.message(&answer_id).unwrap()["content"],
+        "Median pay is $37,110. Thanks, noted."
+    );
+
+    // A modal straight from a slash command; its submit carries no message,
+    // so only a new message (4) or a deferral (5) answers it.
+    let direct = server
+        .slash(&world.student, &world.general, "review", &[])
+        .unwrap();
+    next_interaction(&mut client).await;
+    CreateInteractionResponse::Modal(modal.clone())
+        .execute(&http, (interaction_id(&direct.id), &direct.token))
+        .await
+        .unwrap();
+    let direct_submit = server
+        .submit_modal(&direct, &[("wanted", "hours")])
+        .unwrap();
+    let (raw, _) = next_interaction(&mut client).await;
+    assert!(raw["message"].is_null());
+    let direct_id = interaction_id(&direct_submit.id);
+    assert!(http
+        .create_interaction_response(
+            direct_id,
+            &direct_submit.token,
+            &json!({"type": 7, "data": {"content": "x"}}),
+            vec![]
+        )
+        .await
+        .is_err());
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content("Thanks!")
+            .ephemeral(true),
+    )
+    .execute(&http, (direct_id, &direct_submit.token))
+    .await
+    .unwrap();
+    assert_eq!(
+        server.original_response(&direct_submit).unwrap()["content"],
+        "Thanks!"
+    );
+
+    // Autocomplete cannot open a modal.
+    let typing = server
+        .autocomplete(&world.student, &world.general, "ask", "question", "pa")
+        .unwrap();
+    next_interaction(&mut client).await;
+    assert!(CreateInteractionResponse::Modal(modal)
+        .execute(&http, (interaction_id(&typing.id), &typing.token))
+        .await
+        .is_err());
+    let rejected: Vec<u16> = server
+        .rejected_requests()
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert!(rejected.iter().all(|s| *s == 400), "{rejected:?}");
+}

@@ -9,6 +9,9 @@
 //! - [`fixture`]: a server plus a ready bot, per test.
 //! - [`burst`]: a burst of questions under the message rate limit, for the
 //!   burst test and benchmark.
+//! - [`postgres`]: PostgreSQL for the store tests (the run's server from
+//!   `scripts/with-postgres`, a database per test, a server of a test's
+//!   own).
 //!
 //! Nothing here is shared between tests: each builds its own server and
 //! bot. Some items serve only the self-tests or later benchmarks, hence
@@ -18,6 +21,7 @@
 pub mod bot;
 pub mod burst;
 pub mod fixture;
+pub mod postgres;
 
 pub use loopback_discord::{payloads, record, server, timing};
 

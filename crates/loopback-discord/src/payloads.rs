@@ -730,6 +730,28 @@ pub mod interaction_type {
     pub const MESSAGE_COMPONENT: u8 = 3;
     /// `APPLICATION_COMMAND_AUTOCOMPLETE`.
     pub const AUTOCOMPLETE: u8 = 4;
+    /// `MODAL_SUBMIT`.
+    pub const MODAL_SUBMIT: u8 = 5;
+}
+
+/// Message component types.
+pub mod component_type {
+    /// `ACTION_ROW`.
+    pub const ACTION_ROW: u8 = 1;
+    /// `BUTTON`.
+    pub const BUTTON: u8 = 2;
+    /// `STRING_SELECT`.
+    pub const STRING_SELECT: u8 = 3;
+    /// `TEXT_INPUT` (modals only).
+    pub const TEXT_INPUT: u8 = 4;
+    /// `USER_SELECT`.
+    pub const USER_SELECT: u8 = 5;
+    /// `ROLE_SELECT`.
+    pub const ROLE_SELECT: u8 = 6;
+    /// `MENTIONABLE_SELECT`.
+    pub const MENTIONABLE_SELECT: u8 = 7;
+    /// `CHANNEL_SELECT`.
+    pub const CHANNEL_SELECT: u8 = 8;
 }
 
 /// Application command types.
@@ -855,6 +877,67 @@ pub fn message_command_data(command: &Value, target: &Value) -> Value {
 /// `data` of a button click.
 pub fn button_data(custom_id: &str) -> Value {
     json!({"custom_id": custom_id, "component_type": 2})
+}
+
+/// The `data` of a string select menu interaction.
+pub fn select_data(custom_id: &str, values: &[&str]) -> Value {
+    json!({"custom_id": custom_id, "component_type": component_type::STRING_SELECT, "values": values})
+}
+
+/// The `data` of a modal submit: one action row per text input, each with
+/// the input's `custom_id` and `value`.
+pub fn modal_submit_data(custom_id: &str, values: &[(String, String)]) -> Value {
+    let rows: Vec<Value> = values
+        .iter()
+        .map(|(id, value)| {
+            json!({"type": component_type::ACTION_ROW, "components": [
+                {"type": component_type::TEXT_INPUT, "custom_id": id, "value": value}
+            ]})
+        })
+        .collect();
+    json!({"custom_id": custom_id, "components": rows})
+}
+
+/// The components of `components` (rows included, depth first) whose
+/// `type` satisfies `wanted`.
+fn components_of(components: &Value, wanted: impl Fn(u64) -> bool) -> Vec<Value> {
+    let mut found = Vec::new();
+    let mut stack: Vec<&Value> = vec![components];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(object) => {
+                if object
+                    .get("type")
+                    .and_then(Value::as_u64)
+                    .is_some_and(&wanted)
+                {
+                    found.push(value.clone());
+                }
+                if let Some(children) = object.get("components") {
+                    stack.push(children);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The select menus (any of the five kinds) in `components`.
+pub fn select_menus(components: &Value) -> Vec<Value> {
+    components_of(components, |kind| {
+        kind == u64::from(component_type::STRING_SELECT)
+            || (u64::from(component_type::USER_SELECT)..=u64::from(component_type::CHANNEL_SELECT))
+                .contains(&kind)
+    })
+}
+
+/// The text inputs of a modal's `components`.
+pub fn text_inputs(components: &Value) -> Vec<Value> {
+    components_of(components, |kind| {
+        kind == u64::from(component_type::TEXT_INPUT)
+    })
 }
 
 /// Every `custom_id` of the buttons in a message's (or response's)

@@ -6,16 +6,22 @@
 //! - REST under `/api/v10` ([`rest`]): the gateway URL, command
 //!   registration, messages, interaction callbacks and follow-up webhooks,
 //!   with Discord's status codes and error bodies, validated the way Discord
-//!   validates them (embed limits, empty messages, unknown interactions,
-//!   double acknowledgements...). Every request is recorded in order.
+//!   validates them (embed limits, empty messages, components, select
+//!   menus, modals, attachments, unknown interactions, double
+//!   acknowledgements...). Every request is recorded in order, with the
+//!   files of `multipart/form-data` bodies ([`Request::files`]).
 //! - the gateway WebSocket at `/` ([`gateway`]): HELLO, IDENTIFY, READY,
 //!   heartbeats and ACKs, dispatches with sequence numbers, RESUME with
 //!   replay, op 7 RECONNECT, op 9 INVALID_SESSION, close codes. Every frame
 //!   in both directions is recorded.
 //!
 //! Tests drive it through this handle: post messages and run commands as
-//! the people of the [`World`], inject faults, and wait on the records with
-//! bounded waits. The server keeps Discord's rules honest: `content` is
+//! the people of the [`World`] ([`DiscordServer::slash`],
+//! [`DiscordServer::autocomplete`], [`DiscordServer::message_command`]),
+//! click buttons ([`DiscordServer::click`]), pick in string select menus
+//! ([`DiscordServer::select`]), read and submit the modals the bot shows
+//! ([`DiscordServer::modal_shown`], [`DiscordServer::submit_modal`]),
+//! inject faults, and wait on the records with bounded waits. The server keeps Discord's rules honest: `content` is
 //! empty for guild messages that do not mention the bot unless the session
 //! asked for `MESSAGE_CONTENT`; a bot's own messages come back to it as
 //! `MESSAGE_CREATE`; an interaction can be acknowledged once.
@@ -286,8 +292,11 @@ pub(crate) struct InteractionState {
     pub response: Option<u8>,
     /// The message the response created (types 4 and 5).
     pub original: Option<String>,
-    /// For components: the message the component is on.
+    /// For components (and modals submitted from one): the message the
+    /// component is on.
     pub message: Option<String>,
+    /// The modal shown in response (callback type 9): its `data`.
+    pub modal: Option<Value>,
 }
 
 /// One gateway session (created by IDENTIFY, continued by RESUME).
@@ -335,6 +344,8 @@ pub(crate) struct State {
     pub rate_windows: HashMap<(usize, String), (tokio::time::Instant, u32)>,
     /// The global limit's window: (start, used).
     pub global_window: Option<(tokio::time::Instant, u32)>,
+    /// Uploaded files by CDN path (`/attachments/{channel}/{id}/{name}`).
+    pub files: HashMap<String, rest::UploadedFile>,
 }
 
 /// State shared by the HTTP handlers, the connection tasks and the handle.
@@ -432,6 +443,7 @@ impl DiscordServer {
         let app = Router::new()
             .route("/", get(gateway::upgrade))
             .fallback(rest::handle)
+            .layer(axum::extract::DefaultBodyLimit::max(rest::BODY_LIMIT))
             .with_state(Arc::clone(&shared));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -950,6 +962,139 @@ impl DiscordServer {
         )
     }
 
+    /// Picks `values` in string select menu `custom_id` on message
+    /// `message_id` as `invoker`: a `MESSAGE_COMPONENT` interaction with
+    /// `data: {custom_id, component_type: 3, values}`. As in Discord's
+    /// client, the menu must be on the message and enabled, the values
+    /// among its options, and their number within `min_values` and
+    /// `max_values` (1 and 1 by default).
+    pub fn select(
+        &self,
+        invoker: &Person,
+        message_id: &str,
+        custom_id: &str,
+        values: &[&str],
+    ) -> Result<Invoked, String> {
+        let message = self
+            .message(message_id)
+            .ok_or_else(|| format!("unknown message {message_id}"))?;
+        let menu = payloads::select_menus(&message["components"])
+            .into_iter()
+            .find(|menu| menu["custom_id"] == custom_id)
+            .ok_or_else(|| format!("message {message_id} has no select menu `{custom_id}`"))?;
+        if menu["type"] != payloads::component_type::STRING_SELECT {
+            return Err(format!("`{custom_id}` is not a string select menu"));
+        }
+        if menu["disabled"] == true {
+            return Err(format!("select menu `{custom_id}` is disabled"));
+        }
+        let offered: Vec<&str> = menu["options"]
+            .as_array()
+            .map(|options| options.iter().filter_map(|o| o["value"].as_str()).collect())
+            .unwrap_or_default();
+        if let Some(unknown) = values.iter().find(|v| !offered.contains(v)) {
+            return Err(format!(
+                "select menu `{custom_id}` has no option `{unknown}`"
+            ));
+        }
+        let min = menu["min_values"].as_u64().unwrap_or(1) as usize;
+        let max = menu["max_values"].as_u64().unwrap_or(1) as usize;
+        if values.len() < min || values.len() > max {
+            return Err(format!(
+                "select menu `{custom_id}` takes {min} to {max} values, not {}",
+                values.len()
+            ));
+        }
+        let channel = self.channel_of(&message)?;
+        self.invoke(
+            invoker,
+            &channel,
+            payloads::interaction_type::MESSAGE_COMPONENT,
+            payloads::select_data(custom_id, values),
+            Some(message),
+        )
+    }
+
+    /// The modal shown in response to `invoked` (callback type 9): its
+    /// `data` (`custom_id`, `title`, `components`), once the callback has
+    /// been handled.
+    pub fn modal_shown(&self, invoked: &Invoked) -> Option<Value> {
+        self.shared
+            .lock()
+            .interactions
+            .get(&invoked.id)?
+            .modal
+            .clone()
+    }
+
+    /// The person who got the modal of `shown` submits it with `values`
+    /// (text input `custom_id`, value): a `MODAL_SUBMIT` interaction with
+    /// `data: {custom_id, components: [{type: 1, components: [{type: 4,
+    /// custom_id, value}]}]}`, in the same channel, carrying the component's
+    /// message when the modal answered a component. As in Discord's client,
+    /// every required input needs a value, values respect `min_length` and
+    /// `max_length`, and inputs not named are sent empty.
+    pub fn submit_modal(
+        &self,
+        shown: &Invoked,
+        values: &[(&str, &str)],
+    ) -> Result<Invoked, String> {
+        let (modal, invoker, channel, message_id) = {
+            let state = self.shared.lock();
+            let interaction = state
+                .interactions
+                .get(&shown.id)
+                .ok_or_else(|| format!("unknown interaction {}", shown.id))?;
+            let modal = interaction
+                .modal
+                .clone()
+                .ok_or_else(|| format!("interaction {} showed no modal", shown.id))?;
+            (
+                modal,
+                interaction.invoker.clone(),
+                interaction.channel.clone(),
+                interaction.message.clone(),
+            )
+        };
+        let inputs = payloads::text_inputs(&modal["components"]);
+        if let Some((unknown, _)) = values
+            .iter()
+            .find(|(id, _)| !inputs.iter().any(|input| input["custom_id"] == *id))
+        {
+            return Err(format!("the modal has no text input `{unknown}`"));
+        }
+        let mut filled = Vec::new();
+        for input in &inputs {
+            let id = input["custom_id"].as_str().unwrap_or_default();
+            let value = values
+                .iter()
+                .find(|(name, _)| *name == id)
+                .map_or("", |(_, value)| *value);
+            let length = value.chars().count();
+            let required = input["required"] != false;
+            if required && length == 0 {
+                return Err(format!("text input `{id}` is required"));
+            }
+            let min = input["min_length"].as_u64().unwrap_or(0) as usize;
+            let max = input["max_length"].as_u64().unwrap_or(4000) as usize;
+            if length > 0 && (length < min || length > max) {
+                return Err(format!(
+                    "text input `{id}` takes {min} to {max} characters, not {length}"
+                ));
+            }
+            filled.push((id.to_string(), value.to_string()));
+        }
+        let custom_id = modal["custom_id"].as_str().unwrap_or_default();
+        let message = message_id.and_then(|id| self.message(&id));
+        self.invoke(
+            &invoker,
+            &channel,
+            payloads::interaction_type::MODAL_SUBMIT,
+            payloads::modal_submit_data(custom_id, &filled),
+            message,
+        )
+    }
+
     /// Dispatches an arbitrary interaction (e.g. a forged button click with
     /// a `custom_id` the bot never sent).
     pub fn invoke(
@@ -983,6 +1128,7 @@ impl DiscordServer {
                 response: None,
                 original: None,
                 message: message_id,
+                modal: None,
             },
         );
         let dispatched = gateway::dispatch(

@@ -11,6 +11,17 @@
 //! | `POST /interactions/{id}/{token}/callback` | 204, once per interaction |
 //! | `POST /webhooks/{app}/{token}` | follow-up message |
 //! | `GET/PATCH/DELETE /webhooks/{app}/{token}/messages/{@original,id}` | the response |
+//! | `GET /attachments/{channel}/{attachment}/{filename}` (no `/api/v10`) | an uploaded file's bytes (the "CDN") |
+//!
+//! Bodies are JSON, or `multipart/form-data` when a message, interaction
+//! response, follow-up or edit carries files: the JSON is the
+//! `payload_json` part, the files are the `files[N]` parts (recorded as
+//! [`UploadedFile`]s, see [`Request::files`]). The message created or
+//! edited gets Discord's `attachments` array, each with a `url` on the
+//! loopback "CDN" that serves the bytes back. An `attachments` entry that
+//! names neither an uploaded file nor an attachment the message already
+//! has is rejected (400, 50035), as are more than 10 files (400) and a
+//! file over 10 MiB (413, 40005).
 //!
 //! Anything else is recorded and gets `404 {"message": "404: Not Found"}`.
 //! Routes other than the gateway URL, interaction callbacks and webhooks
@@ -70,6 +81,24 @@ pub struct Request {
     pub response_headers: Vec<(String, String)>,
     /// Answered by an injected fault or a rate limit.
     pub injected: bool,
+    /// The files of a `multipart/form-data` body, in the order sent.
+    pub uploads: Vec<UploadedFile>,
+}
+
+/// A file part of a `multipart/form-data` request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadedFile {
+    /// The form field's name (`files[0]`).
+    pub field: String,
+    /// `N` of a `files[N]` field: what the payload's `attachments[].id`
+    /// refers to.
+    pub index: Option<u64>,
+    /// The part's file name.
+    pub filename: String,
+    /// The part's `Content-Type`, if it had one.
+    pub content_type: Option<String>,
+    /// The bytes.
+    pub bytes: Vec<u8>,
 }
 
 impl Request {
@@ -168,11 +197,21 @@ impl Request {
     pub fn buttons(&self) -> Vec<(String, String)> {
         payloads::buttons(&self.message_body()["components"])
     }
+
+    /// The files uploaded with a `multipart/form-data` body (empty for
+    /// JSON bodies).
+    pub fn files(&self) -> &[UploadedFile] {
+        &self.uploads
+    }
 }
 
 impl Summary for Request {
     fn summary(&self) -> String {
-        let mut body = self.raw_body.clone();
+        let mut body = if self.uploads.is_empty() {
+            self.raw_body.clone()
+        } else {
+            format!("{} (+{} files)", self.body, self.uploads.len())
+        };
         if body.len() > 160 {
             let mut cut = 160;
             while !body.is_char_boundary(cut) {
@@ -235,6 +274,81 @@ fn unknown(code: u64, what: &str) -> Answer {
     )
 }
 
+/// The largest request body the server reads: above the size limit of
+/// one file, so that limit answers with Discord's 413 rather than the HTTP
+/// layer's.
+pub(crate) const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Discord's limits on the files of one message: how many, and the size of
+/// each (the `attachment_size_limit` the interactions announce).
+const MAX_FILES: usize = 10;
+const MAX_FILE_BYTES: usize = 10_485_760;
+
+/// A request body: its JSON and, for `multipart/form-data`, its files.
+struct Body {
+    json: Value,
+    files: Vec<UploadedFile>,
+}
+
+/// Splits a `multipart/form-data` body into `payload_json` and its files.
+/// Other text fields (Discord also accepts `content` and the like as plain
+/// fields) become members of the JSON object when there is no
+/// `payload_json`. `multer` parses (it is what axum's `Multipart` extractor
+/// wraps): boundaries, headers and quoting are its job, not this server's.
+async fn read_multipart(content_type: &str, body: Bytes) -> Result<Body, Answer> {
+    let invalid = |what: String| {
+        Answer::json(
+            400,
+            json!({"message": format!("Invalid multipart body: {what}"), "code": 50035}),
+        )
+    };
+    let boundary = multer::parse_boundary(content_type).map_err(|e| invalid(e.to_string()))?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut payload: Option<Value> = None;
+    let mut fields = serde_json::Map::new();
+    let mut files = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| invalid(e.to_string()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(|m| m.essence_str().to_string());
+        let bytes = field.bytes().await.map_err(|e| invalid(e.to_string()))?;
+        match filename {
+            Some(filename) => files.push(UploadedFile {
+                index: name
+                    .strip_prefix("files[")
+                    .and_then(|rest| rest.strip_suffix(']'))
+                    .and_then(|n| n.parse().ok()),
+                field: name,
+                filename,
+                content_type,
+                bytes: bytes.to_vec(),
+            }),
+            None if name == "payload_json" => {
+                let parsed = serde_json::from_slice(&bytes).map_err(|_| {
+                    Answer::json(
+                        400,
+                        json!({"message": "The request body contains invalid JSON.", "code": 50109}),
+                    )
+                })?;
+                payload = Some(parsed);
+            }
+            None => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                fields.insert(name, Value::String(text));
+            }
+        }
+    }
+    Ok(Body {
+        json: payload.unwrap_or(Value::Object(fields)),
+        files,
+    })
+}
+
 /// The fallback handler: every non-gateway request.
 pub(crate) async fn handle(
     AxumState(shared): AxumState<Arc<Shared>>,
@@ -244,8 +358,23 @@ pub(crate) async fn handle(
     body: Bytes,
 ) -> Response {
     let at = Instant::now();
+    if method == Method::GET && uri.path().starts_with("/attachments/") {
+        return cdn(&shared, uri.path());
+    }
     let raw_body = String::from_utf8_lossy(&body).into_owned();
-    let json_body = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let parsed = if content_type.starts_with("multipart/form-data") {
+        read_multipart(&content_type, body).await
+    } else {
+        Ok(Body {
+            json: serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
+            files: Vec::new(),
+        })
+    };
     let header_list: Vec<(String, String)> = headers
         .iter()
         .map(|(name, value)| {
@@ -256,7 +385,19 @@ pub(crate) async fn handle(
         })
         .collect();
     let path = uri.path().to_string();
-    let answer = answer(&shared, method.as_str(), &path, &headers, &json_body);
+    let (answer, body) = match parsed {
+        Ok(body) => (
+            answer(&shared, method.as_str(), &path, &headers, &body),
+            body,
+        ),
+        Err(rejected) => (
+            rejected,
+            Body {
+                json: Value::Null,
+                files: Vec::new(),
+            },
+        ),
+    };
     shared.requests.push_with(|index| Request {
         index,
         at,
@@ -264,7 +405,7 @@ pub(crate) async fn handle(
         path,
         query: uri.query().map(str::to_string),
         headers: header_list,
-        body: json_body,
+        body: body.json,
         raw_body,
         status: answer.status,
         response: answer.body.clone(),
@@ -274,6 +415,7 @@ pub(crate) async fn handle(
             .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
             .collect(),
         injected: answer.injected,
+        uploads: body.files,
     });
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = if answer.status == 204 {
@@ -297,7 +439,28 @@ pub(crate) async fn handle(
     response
 }
 
-fn answer(shared: &Shared, method: &str, path: &str, headers: &HeaderMap, body: &Value) -> Answer {
+/// `GET /attachments/{channel}/{attachment}/{filename}`: the bytes of an
+/// uploaded file, as Discord's CDN serves them (not recorded as a REST
+/// request: the CDN is another host).
+fn cdn(shared: &Shared, path: &str) -> Response {
+    let stored = shared.lock().files.get(path).cloned();
+    match stored {
+        Some(file) => {
+            let content_type = file
+                .content_type
+                .unwrap_or_else(|| "application/octet-stream".to_string());
+            (
+                StatusCode::OK,
+                [(axum::http::header::CONTENT_TYPE, content_type)],
+                file.bytes,
+            )
+                .into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn answer(shared: &Shared, method: &str, path: &str, headers: &HeaderMap, body: &Body) -> Answer {
     let Some(route) = path.strip_prefix("/api/v10") else {
         return not_found();
     };
@@ -322,7 +485,21 @@ fn answer(shared: &Shared, method: &str, path: &str, headers: &HeaderMap, body: 
         Ok(headers) => headers,
         Err(limited) => return limited,
     };
-    let mut answer = route_request(shared, method, &segments, body);
+    if body.files.len() > MAX_FILES {
+        return validate::form_error(&[(
+            "files".into(),
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {MAX_FILES} or fewer in length."),
+        )])
+        .into();
+    }
+    if body.files.iter().any(|f| f.bytes.len() > MAX_FILE_BYTES) {
+        return Answer::json(
+            413,
+            json!({"message": "Request entity too large", "code": 40005}),
+        );
+    }
+    let mut answer = route_request(shared, method, &segments, &body.json, &body.files);
     answer.headers.extend(limit_headers);
     answer
 }
@@ -473,7 +650,13 @@ fn rate_limit(shared: &Shared, method: &str, route: &str) -> Result<Vec<(String,
     Ok(headers)
 }
 
-fn route_request(shared: &Shared, method: &str, segments: &[&str], body: &Value) -> Answer {
+fn route_request(
+    shared: &Shared,
+    method: &str,
+    segments: &[&str],
+    body: &Value,
+    files: &[UploadedFile],
+) -> Answer {
     let world = &shared.world;
     match (method, segments) {
         ("GET", ["gateway"]) => Answer::json(200, json!({"url": shared.gateway_url()})),
@@ -522,14 +705,16 @@ fn route_request(shared: &Shared, method: &str, segments: &[&str], body: &Value)
             Some(found) => Answer::json(200, found.partial_json(0)),
             None => unknown(10003, "Channel"),
         },
-        ("POST", ["channels", channel, "messages"]) => create_message(shared, channel, body),
+        ("POST", ["channels", channel, "messages"]) => create_message(shared, channel, body, files),
         (_, ["channels", channel, "messages", message]) => {
-            channel_message(shared, method, channel, message, body)
+            channel_message(shared, method, channel, message, body, files)
         }
-        ("POST", ["interactions", id, token, "callback"]) => callback(shared, id, token, body),
-        ("POST", ["webhooks", app, token]) => follow_up(shared, app, token, body),
+        ("POST", ["interactions", id, token, "callback"]) => {
+            callback(shared, id, token, body, files)
+        }
+        ("POST", ["webhooks", app, token]) => follow_up(shared, app, token, body, files),
         (_, ["webhooks", app, token, "messages", message]) => {
-            webhook_message(shared, method, app, token, message, body)
+            webhook_message(shared, method, app, token, message, body, files)
         }
         _ => not_found(),
     }
@@ -703,6 +888,141 @@ struct Creation<'a> {
     flags: u64,
     referenced: Option<Value>,
     interaction: Option<(&'a str, &'a super::InteractionState)>,
+    /// Its `attachments` (see [`attachments`]).
+    attachments: Vec<Value>,
+}
+
+/// A file name as it appears in a CDN path: what is not a letter, digit,
+/// `.`, `-` or `_` becomes `_` (Discord also rewrites names this way).
+fn cdn_name(filename: &str) -> String {
+    let name: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        "unknown".to_string()
+    } else {
+        name
+    }
+}
+
+/// The id of an `attachments` entry: a number (a new file's index) or a
+/// snowflake string (an attachment the message already has).
+fn attachment_ref(entry: &Value) -> Option<u64> {
+    match &entry["id"] {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// The `attachments` a message gets from `body` and its `files`, given the
+/// ones it has (`existing`; empty for a new message), as Discord resolves
+/// them: a body that lists `attachments` keeps the existing ones it names
+/// and describes new files by their `files[N]` index; files it does not
+/// list are attached too; a body that lists none keeps everything and
+/// adds the files. `Ok(None)`: nothing to change. The files are stored
+/// for the CDN only once everything is valid.
+fn attachments(
+    shared: &Shared,
+    state: &mut State,
+    channel_id: &str,
+    body: &Value,
+    files: &[UploadedFile],
+    existing: &[Value],
+) -> Result<Option<Vec<Value>>, Answer> {
+    let listed = body["attachments"].as_array();
+    if listed.is_none() && files.is_empty() {
+        return Ok(None);
+    }
+    let mut errors: Vec<validate::FieldError> = Vec::new();
+    // Existing attachments kept, and (file, metadata) of new ones.
+    let mut kept: Vec<Value> = Vec::new();
+    let mut new: Vec<(usize, Value)> = Vec::new();
+    match listed {
+        Some(entries) => {
+            for (i, entry) in entries.iter().enumerate() {
+                let Some(id) = attachment_ref(entry) else {
+                    errors.push((
+                        format!("attachments.{i}.id"),
+                        "BASE_TYPE_REQUIRED",
+                        "This field is required".into(),
+                    ));
+                    continue;
+                };
+                if entry["description"]
+                    .as_str()
+                    .is_some_and(|d| d.chars().count() > 1024)
+                {
+                    errors.push((
+                        format!("attachments.{i}.description"),
+                        "BASE_TYPE_MAX_LENGTH",
+                        "Must be 1024 or fewer in length.".into(),
+                    ));
+                }
+                if let Some(found) = existing.iter().find(|a| attachment_ref(a) == Some(id)) {
+                    kept.push(found.clone());
+                } else if let Some(file) = files.iter().position(|f| f.index == Some(id)) {
+                    if new.iter().any(|(f, _)| *f == file) {
+                        errors.push((
+                            format!("attachments.{i}.id"),
+                            "ATTACHMENT_DUPLICATED",
+                            format!("Uploaded file {id} is described twice."),
+                        ));
+                    }
+                    new.push((file, entry.clone()));
+                } else {
+                    errors.push((
+                        format!("attachments.{i}.id"),
+                        "ATTACHMENT_NOT_FOUND",
+                        format!("No uploaded file or existing attachment has id {id}."),
+                    ));
+                }
+            }
+        }
+        None => kept.extend(existing.iter().cloned()),
+    }
+    if !errors.is_empty() {
+        return Err(validate::form_error(&errors).into());
+    }
+    for file in 0..files.len() {
+        if !new.iter().any(|(f, _)| *f == file) {
+            new.push((file, Value::Null));
+        }
+    }
+    let mut result = kept;
+    for (file, entry) in new {
+        let upload = &files[file];
+        let id = shared.ids.next();
+        let filename = entry["filename"]
+            .as_str()
+            .unwrap_or(&upload.filename)
+            .to_string();
+        let path = format!("/attachments/{channel_id}/{id}/{}", cdn_name(&filename));
+        let url = format!("http://{}{path}", shared.addr);
+        let mut attachment = json!({
+            "id": id,
+            "filename": filename,
+            "size": upload.bytes.len(),
+            "url": url,
+            "proxy_url": url,
+        });
+        if let Some(content_type) = &upload.content_type {
+            attachment["content_type"] = json!(content_type);
+        }
+        if let Some(description) = entry["description"].as_str() {
+            attachment["description"] = json!(description);
+        }
+        state.files.insert(path, upload.clone());
+        result.push(attachment);
+    }
+    Ok(Some(result))
 }
 
 /// The message object of a message the bot creates.
@@ -740,7 +1060,7 @@ fn bot_message(shared: &Shared, id: &str, body: &Value, creation: &Creation<'_>)
         "mention_everyone": pings.everyone,
         "mentions": mentions,
         "mention_roles": mentioned.roles,
-        "attachments": [],
+        "attachments": creation.attachments,
         "embeds": embeds,
         "components": body["components"].as_array().cloned().unwrap_or_default(),
         "pinned": false,
@@ -803,11 +1123,18 @@ fn store_and_echo(shared: &Shared, state: &mut State, message: &Value, channel: 
     gateway::dispatch_locked(shared, state, "MESSAGE_CREATE", event);
 }
 
-fn create_message(shared: &Shared, channel_id: &str, body: &Value) -> Answer {
+fn create_message(
+    shared: &Shared,
+    channel_id: &str,
+    body: &Value,
+    files: &[UploadedFile],
+) -> Answer {
     let Some(channel) = channel_by_id(shared, channel_id) else {
         return unknown(10003, "Channel");
     };
-    if let Err(rejection) = validate::message_body(body, Target::Channel, false) {
+    if let Err(rejection) =
+        validate::message_body_with_files(body, Target::Channel, false, files.len())
+    {
         return rejection.into();
     }
     let mut state = shared.lock();
@@ -831,6 +1158,10 @@ fn create_message(shared: &Shared, channel_id: &str, body: &Value) -> Answer {
         }
         found
     };
+    let attached = match attachments(shared, &mut state, &channel.id, body, files, &[]) {
+        Ok(attached) => attached.unwrap_or_default(),
+        Err(rejected) => return rejected,
+    };
     let id = shared.ids.next();
     let kind = if referenced.is_some() { 19 } else { 0 };
     let creation = Creation {
@@ -839,14 +1170,19 @@ fn create_message(shared: &Shared, channel_id: &str, body: &Value) -> Answer {
         flags: body["flags"].as_u64().unwrap_or(0),
         referenced,
         interaction: None,
+        attachments: attached,
     };
     let message = bot_message(shared, &id, body, &creation);
     store_and_echo(shared, &mut state, &message, &channel);
     Answer::json(200, message)
 }
 
-/// Applies an edit to a stored message.
-fn edit(shared: &Shared, message: &mut Value, body: &Value) {
+/// Applies an edit to a stored message (`attachments`: its new list, when
+/// the edit changes it).
+fn edit(shared: &Shared, message: &mut Value, body: &Value, attachments: Option<Vec<Value>>) {
+    if let Some(attachments) = attachments {
+        message["attachments"] = json!(attachments);
+    }
     for key in ["content", "embeds", "components", "allowed_mentions"] {
         if let Some(value) = body.get(key) {
             if key != "allowed_mentions" {
@@ -872,6 +1208,7 @@ fn channel_message(
     channel_id: &str,
     message_id: &str,
     body: &Value,
+    files: &[UploadedFile],
 ) -> Answer {
     if channel_by_id(shared, channel_id).is_none() {
         return unknown(10003, "Channel");
@@ -896,8 +1233,17 @@ fn channel_message(
             if let Err(rejection) = validate::message_body(body, Target::Channel, true) {
                 return rejection.into();
             }
+            let existing = message["attachments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let attached = match attachments(shared, &mut state, channel_id, body, files, &existing)
+            {
+                Ok(attached) => attached,
+                Err(rejected) => return rejected,
+            };
             let mut message = message;
-            edit(shared, &mut message, body);
+            edit(shared, &mut message, body, attached);
             state
                 .messages
                 .insert(message_id.to_string(), message.clone());
@@ -913,7 +1259,13 @@ fn channel_message(
 
 // ----- interactions -----------------------------------------------------
 
-fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
+fn callback(
+    shared: &Shared,
+    id: &str,
+    token: &str,
+    body: &Value,
+    files: &[UploadedFile],
+) -> Answer {
     let mut state = shared.lock();
     let Some(interaction) = state.interactions.get(id).cloned() else {
         return unknown(10062, "interaction");
@@ -931,7 +1283,14 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
         );
     }
     let kind = body["type"].as_u64().unwrap_or(0) as u8;
-    let is_component = interaction.kind == payloads::interaction_type::MESSAGE_COMPONENT;
+    use payloads::interaction_type::{
+        APPLICATION_COMMAND, AUTOCOMPLETE, MESSAGE_COMPONENT, MODAL_SUBMIT,
+    };
+    // Types 6 and 7 update the message a component is on: components, and
+    // modals submitted from a component's interaction.
+    let on_message = interaction.message.is_some()
+        && matches!(interaction.kind, MESSAGE_COMPONENT | MODAL_SUBMIT);
+    let can_show_modal = matches!(interaction.kind, APPLICATION_COMMAND | MESSAGE_COMPONENT);
     let invalid_type = || {
         validate::form_error(&[(
             "type".into(),
@@ -941,56 +1300,82 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
         .into()
     };
     let data = &body["data"];
-    let original = match kind {
-        4 => {
-            if let Err(rejection) = validate::message_body(data, Target::Interaction, false) {
+    let mut original = None;
+    let mut attached = Vec::new();
+    match kind {
+        4 if interaction.kind != AUTOCOMPLETE => {
+            if let Err(rejection) =
+                validate::message_body_with_files(data, Target::Interaction, false, files.len())
+            {
                 return rejection.into();
             }
-            Some(data.clone())
+            match attachments(
+                shared,
+                &mut state,
+                &interaction.channel.id,
+                data,
+                files,
+                &[],
+            ) {
+                Ok(list) => attached = list.unwrap_or_default(),
+                Err(rejected) => return rejected,
+            }
+            original = Some(data.clone());
         }
-        5 => {
+        5 if interaction.kind != AUTOCOMPLETE => {
             let mut placeholder = json!({"content": ""});
             placeholder["flags"] = json!(data["flags"].as_u64().unwrap_or(0) | 128);
-            Some(placeholder)
+            original = Some(placeholder);
         }
-        6 if is_component => {
+        6 if on_message => {
             // A component's "original response" is the message it is on.
             if let Some(stored) = state.interactions.get_mut(id) {
                 stored.original.clone_from(&interaction.message);
             }
-            None
         }
-        7 if is_component => {
-            if let Some(stored) = state.interactions.get_mut(id) {
-                stored.original.clone_from(&interaction.message);
-            }
+        7 if on_message => {
             if let Err(rejection) = validate::message_body(data, Target::Interaction, true) {
                 return rejection.into();
             }
-            if let Some(on) = interaction.message.clone() {
-                if let Some(mut message) = state.messages.get(&on).cloned() {
-                    edit(shared, &mut message, data);
-                    state.messages.insert(on, message);
-                }
+            let on = interaction.message.clone().unwrap_or_default();
+            let stored_message = state.messages.get(&on).cloned();
+            if let Some(mut message) = stored_message {
+                let existing = message["attachments"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let channel = interaction.channel.id.clone();
+                let list = match attachments(shared, &mut state, &channel, data, files, &existing) {
+                    Ok(list) => list,
+                    Err(rejected) => return rejected,
+                };
+                edit(shared, &mut message, data, list);
+                state.messages.insert(on, message);
             }
-            None
+            if let Some(stored) = state.interactions.get_mut(id) {
+                stored.original.clone_from(&interaction.message);
+            }
         }
-        8 if interaction.kind == payloads::interaction_type::AUTOCOMPLETE => {
+        8 if interaction.kind == AUTOCOMPLETE => {
             if let Err(rejection) = validate::choices(&data["choices"]) {
                 return rejection.into();
             }
-            None
         }
-        9 => None,
+        9 if can_show_modal => {
+            if let Err(rejection) = validate::modal(data) {
+                return rejection.into();
+            }
+            if let Some(stored) = state.interactions.get_mut(id) {
+                stored.modal = Some(data.clone());
+            }
+        }
         _ => return invalid_type(),
-    };
+    }
     if let Some(content) = original {
         let message_id = shared.ids.next();
         let message_kind = match &interaction.kind {
-            2 => {
-                // CHAT_INPUT_COMMAND or CONTEXT_MENU_COMMAND.
-                20
-            }
+            // CHAT_INPUT_COMMAND or CONTEXT_MENU_COMMAND.
+            2 => 20,
             _ => 0,
         };
         let creation = Creation {
@@ -999,6 +1384,7 @@ fn callback(shared: &Shared, id: &str, token: &str, body: &Value) -> Answer {
             flags: content["flags"].as_u64().unwrap_or(0),
             referenced: None,
             interaction: Some((id, &interaction)),
+            attachments: attached,
         };
         let message = bot_message(shared, &message_id, &content, &creation);
         store_and_echo(shared, &mut state, &message, &interaction.channel);
@@ -1020,21 +1406,34 @@ fn interaction_by_token(state: &State, token: &str) -> Option<(String, super::In
         .map(|(id, i)| (id.clone(), i.clone()))
 }
 
-fn follow_up(shared: &Shared, app: &str, token: &str, body: &Value) -> Answer {
+fn follow_up(
+    shared: &Shared,
+    app: &str,
+    token: &str,
+    body: &Value,
+    files: &[UploadedFile],
+) -> Answer {
     let mut state = shared.lock();
     let found = interaction_by_token(&state, token).filter(|_| app == shared.world.application_id);
     let Some((id, interaction)) = found.filter(|(_, i)| i.response.is_some()) else {
         return unknown(10015, "Webhook");
     };
-    if let Err(rejection) = validate::message_body(body, Target::Interaction, false) {
+    if let Err(rejection) =
+        validate::message_body_with_files(body, Target::Interaction, false, files.len())
+    {
         return rejection.into();
     }
+    let channel = interaction.channel.id.clone();
+    let attached = match attachments(shared, &mut state, &channel, body, files, &[]) {
+        Ok(list) => list,
+        Err(rejected) => return rejected,
+    };
     // After a deferred response, the first follow-up replaces the
     // "thinking" placeholder.
     if let Some(original) = interaction.original.clone() {
         if let Some(mut message) = state.messages.get(&original).cloned() {
             if message["flags"].as_u64().unwrap_or(0) & 128 != 0 {
-                edit(shared, &mut message, body);
+                edit(shared, &mut message, body, attached);
                 state.messages.insert(original, message.clone());
                 return Answer::json(200, message);
             }
@@ -1047,6 +1446,7 @@ fn follow_up(shared: &Shared, app: &str, token: &str, body: &Value) -> Answer {
         flags: body["flags"].as_u64().unwrap_or(0),
         referenced: None,
         interaction: Some((&id, &interaction)),
+        attachments: attached.unwrap_or_default(),
     };
     let message = bot_message(shared, &message_id, body, &creation);
     store_and_echo(shared, &mut state, &message, &interaction.channel);
@@ -1060,6 +1460,7 @@ fn webhook_message(
     token: &str,
     message: &str,
     body: &Value,
+    files: &[UploadedFile],
 ) -> Answer {
     let mut state = shared.lock();
     let found = interaction_by_token(&state, token).filter(|_| app == shared.world.application_id);
@@ -1083,7 +1484,16 @@ fn webhook_message(
             if let Err(rejection) = validate::message_body(body, Target::Interaction, true) {
                 return rejection.into();
             }
-            edit(shared, &mut stored, body);
+            let existing = stored["attachments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let channel = interaction.channel.id.clone();
+            let attached = match attachments(shared, &mut state, &channel, body, files, &existing) {
+                Ok(list) => list,
+                Err(rejected) => return rejected,
+            };
+            edit(shared, &mut stored, body, attached);
             state.messages.insert(message_id, stored.clone());
             Answer::json(200, stored)
         }

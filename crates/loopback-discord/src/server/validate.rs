@@ -5,7 +5,13 @@
 //! characters; 10 embeds; embed title 256, description 4,096, 25 fields,
 //! field name 256 and value 1,024 (both required), footer 2,048, author
 //! name 256, 6,000 characters in all embeds together; 5 action rows of up to
-//! 5 buttons, `custom_id` 1–100 and unique, label 80; `allowed_mentions`
+//! 5 buttons or one select menu, `custom_id` 1–100 and unique, label 80;
+//! string select menus with 1–25 options (label and value 1–100, unique
+//! values, description 100), `min_values` 0–25 and `max_values` 1–25, in
+//! order and at most the options; modals (title 1–45, `custom_id` 1–100,
+//! 1–5 rows of one text input each: `custom_id` 1–100, label 1–45, style 1
+//! or 2, `min_length` 0–4000, `max_length` 1–4000, value 4000,
+//! placeholder 100); `allowed_mentions`
 //! `parse` among `roles`, `users`, `everyone` and not combined with the
 //! matching id list; application command names (1–32, lowercase for slash
 //! commands and options), descriptions (1–100, empty for context menus),
@@ -149,6 +155,17 @@ fn required(errors: &mut Vec<FieldError>, path: &str, value: &Value, max: usize)
 /// Checks a message body (create, edit, interaction data). `partial`
 /// bodies (edits) may omit everything. Returns the rejection, if any.
 pub fn message_body(body: &Value, target: Target, partial: bool) -> Result<(), Rejection> {
+    message_body_with_files(body, target, partial, 0)
+}
+
+/// [`message_body`] for a body sent with `files` uploaded files: a message
+/// with files only is not empty.
+pub fn message_body_with_files(
+    body: &Value,
+    target: Target,
+    partial: bool,
+    files: usize,
+) -> Result<(), Rejection> {
     let mut errors = Vec::new();
     max_len(&mut errors, "content", &body["content"], 2000);
 
@@ -251,7 +268,7 @@ pub fn message_body(body: &Value, target: Target, partial: bool) -> Result<(), R
     let has_stickers = body["sticker_ids"]
         .as_array()
         .is_some_and(|s| !s.is_empty());
-    let has_something = has_content || has_embeds || has_components || has_stickers;
+    let has_something = has_content || has_embeds || has_components || has_stickers || files > 0;
     if !partial && !has_something {
         return Err(Rejection::new(400, 50006, "Cannot send an empty message"));
     }
@@ -287,42 +304,237 @@ fn check_components(errors: &mut Vec<FieldError>, components: &Value) {
                 "Must be between 1 and 5 in length.".into(),
             ));
         }
-        for (j, button) in children.iter().enumerate() {
-            let p = |field: &str| format!("components.{i}.components.{j}.{field}");
-            if button["type"] != 2 {
-                continue;
-            }
-            let style = button["style"].as_u64().unwrap_or(0);
-            if !(1..=6).contains(&style) {
-                errors.push((
-                    p("style"),
-                    "COMPONENT_INVALID_STYLE",
-                    "Invalid style".into(),
-                ));
-            }
-            max_len(errors, &p("label"), &button["label"], 80);
-            if style == 5 {
-                if button["url"].as_str().is_none() {
-                    errors.push((
-                        p("url"),
-                        "BASE_TYPE_REQUIRED",
-                        "This field is required".into(),
-                    ));
+        let has_select = children
+            .iter()
+            .any(|c| matches!(c["type"].as_u64(), Some(3 | 5..=8)));
+        if has_select && children.len() > 1 {
+            errors.push((
+                format!("components.{i}.components"),
+                "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                "A select menu takes the whole width of its row.".into(),
+            ));
+        }
+        for (j, child) in children.iter().enumerate() {
+            let p = format!("components.{i}.components.{j}");
+            match child["type"].as_u64() {
+                Some(2) => check_button(errors, &p, child, &mut custom_ids),
+                Some(3) => check_string_select(errors, &p, child, &mut custom_ids),
+                Some(5..=8) => {
+                    check_custom_id(errors, &p, child, &mut custom_ids);
+                    check_value_counts(errors, &p, child, 25);
                 }
-            } else if style != 6 {
-                required(errors, &p("custom_id"), &button["custom_id"], 100);
-                if let Some(id) = button["custom_id"].as_str() {
-                    if custom_ids.contains(&id.to_string()) {
-                        errors.push((
-                            p("custom_id"),
-                            "COMPONENT_CUSTOM_ID_DUPLICATED",
-                            "Component custom id cannot be duplicated".into(),
-                        ));
-                    }
-                    custom_ids.push(id.to_string());
-                }
+                _ => errors.push((
+                    format!("{p}.type"),
+                    "UNION_TYPE_CHOICES",
+                    "Value of field \"type\" must be one of (2, 3, 5, 6, 7, 8).".into(),
+                )),
             }
         }
+    }
+}
+
+/// A `custom_id`: required, at most 100 characters, unique in the message
+/// (or modal).
+fn check_custom_id(
+    errors: &mut Vec<FieldError>,
+    path: &str,
+    component: &Value,
+    seen: &mut Vec<String>,
+) {
+    let field = format!("{path}.custom_id");
+    required(errors, &field, &component["custom_id"], 100);
+    if let Some(id) = component["custom_id"].as_str() {
+        if seen.iter().any(|s| s == id) {
+            errors.push((
+                field,
+                "COMPONENT_CUSTOM_ID_DUPLICATED",
+                "Component custom id cannot be duplicated".into(),
+            ));
+        }
+        seen.push(id.to_string());
+    }
+}
+
+fn check_button(errors: &mut Vec<FieldError>, p: &str, button: &Value, seen: &mut Vec<String>) {
+    let style = button["style"].as_u64().unwrap_or(0);
+    if !(1..=6).contains(&style) {
+        errors.push((
+            format!("{p}.style"),
+            "COMPONENT_INVALID_STYLE",
+            "Invalid style".into(),
+        ));
+    }
+    max_len(errors, &format!("{p}.label"), &button["label"], 80);
+    if style == 5 {
+        if button["url"].as_str().is_none() {
+            errors.push((
+                format!("{p}.url"),
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            ));
+        }
+    } else if style != 6 {
+        check_custom_id(errors, p, button, seen);
+    }
+}
+
+/// `min_values` (0 to 25) and `max_values` (1 to 25, not below
+/// `min_values`, at most `options` when the menu lists them).
+fn check_value_counts(errors: &mut Vec<FieldError>, p: &str, menu: &Value, options: usize) {
+    let min = menu["min_values"].as_u64().unwrap_or(1);
+    let max = menu["max_values"].as_u64().unwrap_or(1);
+    if min > 25 {
+        errors.push((
+            format!("{p}.min_values"),
+            "NUMBER_TYPE_MAX",
+            "int value should be less than or equal to 25.".into(),
+        ));
+    }
+    if !(1..=25).contains(&max) {
+        errors.push((
+            format!("{p}.max_values"),
+            "NUMBER_TYPE_MAX",
+            "int value should be between 1 and 25.".into(),
+        ));
+    }
+    if min > max {
+        errors.push((
+            format!("{p}.min_values"),
+            "SELECT_COMPONENT_MIN_VALUES_TOO_HIGH",
+            "min_values must be less than or equal to max_values.".into(),
+        ));
+    }
+    if max as usize > options {
+        errors.push((
+            format!("{p}.max_values"),
+            "SELECT_COMPONENT_MAX_VALUES_TOO_HIGH",
+            format!("max_values must be at most the number of options ({options})."),
+        ));
+    }
+}
+
+fn check_string_select(
+    errors: &mut Vec<FieldError>,
+    p: &str,
+    menu: &Value,
+    seen: &mut Vec<String>,
+) {
+    check_custom_id(errors, p, menu, seen);
+    max_len(
+        errors,
+        &format!("{p}.placeholder"),
+        &menu["placeholder"],
+        150,
+    );
+    let options = menu["options"].as_array().cloned().unwrap_or_default();
+    if options.is_empty() || options.len() > 25 {
+        errors.push((
+            format!("{p}.options"),
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 25 in length.".into(),
+        ));
+    }
+    let mut values: Vec<&str> = Vec::new();
+    for (k, option) in options.iter().enumerate() {
+        let q = |field: &str| format!("{p}.options.{k}.{field}");
+        required(errors, &q("label"), &option["label"], 100);
+        required(errors, &q("value"), &option["value"], 100);
+        max_len(errors, &q("description"), &option["description"], 100);
+        if let Some(value) = option["value"].as_str() {
+            if values.contains(&value) {
+                errors.push((
+                    q("value"),
+                    "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                    "Select option values must be unique.".into(),
+                ));
+            }
+            values.push(value);
+        }
+    }
+    check_value_counts(errors, p, menu, options.len());
+}
+
+/// Checks the `data` of a modal response (callback type 9).
+pub fn modal(data: &Value) -> Result<(), Rejection> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    required(&mut errors, "data.custom_id", &data["custom_id"], 100);
+    required(&mut errors, "data.title", &data["title"], 45);
+    let rows = data["components"].as_array().cloned().unwrap_or_default();
+    if rows.is_empty() || rows.len() > 5 {
+        errors.push((
+            "data.components".into(),
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 5 in length.".into(),
+        ));
+    }
+    let mut custom_ids = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let p = format!("data.components.{i}");
+        let children = row["components"].as_array().cloned().unwrap_or_default();
+        if row["type"] != 1 || children.len() != 1 {
+            errors.push((
+                p,
+                "MODAL_ROW_INVALID",
+                "Each row of a modal holds exactly one text input.".into(),
+            ));
+            continue;
+        }
+        let input = &children[0];
+        let p = format!("{p}.components.0");
+        if input["type"] != 4 {
+            errors.push((
+                format!("{p}.type"),
+                "UNION_TYPE_CHOICES",
+                "Value of field \"type\" must be one of (4,).".into(),
+            ));
+            continue;
+        }
+        check_custom_id(&mut errors, &p, input, &mut custom_ids);
+        required(&mut errors, &format!("{p}.label"), &input["label"], 45);
+        if !matches!(input["style"].as_u64(), Some(1 | 2)) {
+            errors.push((
+                format!("{p}.style"),
+                "BASE_TYPE_CHOICES",
+                "Value must be one of {1, 2}.".into(),
+            ));
+        }
+        let min = input["min_length"].as_u64();
+        let max = input["max_length"].as_u64();
+        if min.is_some_and(|m| m > 4000) {
+            errors.push((
+                format!("{p}.min_length"),
+                "NUMBER_TYPE_MAX",
+                "int value should be less than or equal to 4000.".into(),
+            ));
+        }
+        if max.is_some_and(|m| !(1..=4000).contains(&m)) {
+            errors.push((
+                format!("{p}.max_length"),
+                "NUMBER_TYPE_MAX",
+                "int value should be between 1 and 4000.".into(),
+            ));
+        }
+        if let (Some(min), Some(max)) = (min, max) {
+            if min > max {
+                errors.push((
+                    format!("{p}.min_length"),
+                    "TEXT_INPUT_MIN_LENGTH_TOO_HIGH",
+                    "min_length must be less than or equal to max_length.".into(),
+                ));
+            }
+        }
+        max_len(&mut errors, &format!("{p}.value"), &input["value"], 4000);
+        max_len(
+            &mut errors,
+            &format!("{p}.placeholder"),
+            &input["placeholder"],
+            100,
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(form_error(&errors))
     }
 }
 
@@ -656,6 +868,60 @@ mod tests {
             false,
         );
         assert!(embed_only.is_empty());
+    }
+
+    #[test]
+    fn select_menus_are_checked_in_messages() {
+        let option = |v: &str| json!({"label": v, "value": v});
+        let menu = |extra: Value| {
+            let mut menu =
+                json!({"type": 3, "custom_id": "teach", "options": [option("a"), option("b")]});
+            for (key, value) in extra.as_object().unwrap() {
+                menu[key] = value.clone();
+            }
+            json!({"content": "x", "components": [{"type": 1, "components": [menu]}]})
+        };
+        assert!(message_body(&menu(json!({"max_values": 2})), Target::Channel, false).is_ok());
+        for (why, bad) in [
+            ("min above max", json!({"min_values": 2, "max_values": 1})),
+            ("max above options", json!({"max_values": 3})),
+            ("long placeholder", json!({"placeholder": "p".repeat(151)})),
+            ("no custom_id", json!({"custom_id": null})),
+        ] {
+            assert!(
+                message_body(&menu(bad), Target::Channel, false).is_err(),
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn modal_text_inputs_are_checked() {
+        let wrap = |input: Value| {
+            json!({"custom_id": "why", "title": "Why?",
+                "components": [{"type": 1, "components": [input]}]})
+        };
+        let ok =
+            json!({"type": 4, "custom_id": "w", "style": 1, "label": "What?", "max_length": 4000});
+        assert!(modal(&wrap(ok.clone())).is_ok());
+        let mut two_inputs = wrap(ok.clone());
+        two_inputs["components"][0]["components"] = json!([ok.clone(), ok.clone()]);
+        assert!(modal(&two_inputs).is_err());
+        let mut empty = wrap(ok.clone());
+        empty["components"] = json!([]);
+        assert!(modal(&empty).is_err());
+        let mut long_label = ok.clone();
+        long_label["label"] = json!("l".repeat(46));
+        let error = modal(&wrap(long_label)).unwrap_err();
+        assert_eq!(
+            error.body["errors"]["data"]["components"]["0"]["components"]["0"]["label"]["_errors"]
+                [0]["code"],
+            "BASE_TYPE_MAX_LENGTH"
+        );
+        let mut min_over_max = ok;
+        min_over_max["min_length"] = json!(10);
+        min_over_max["max_length"] = json!(5);
+        assert!(modal(&wrap(min_over_max)).is_err());
     }
 
     #[test]
