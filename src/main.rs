@@ -16,9 +16,16 @@ use career_bot::answer::text::{render_reply, render_reply_wrapped};
 use career_bot::eval::{self, Labels};
 use career_bot::knowledge::{provenance, Knowledge, KnowledgeSource};
 use career_bot::reload::LiveKnowledge;
+use career_bot::store::record::Place;
+use career_bot::store::writer::{LogPolicy, QuestionLog, Recorder, WriterSettings, WriterTask};
+use career_bot::store::{Store, StoreUrl};
 use career_bot::{terminal, CareerBot, Intent};
 use flags::hiargs::HiCommand;
-use flags::lowargs::LowArgs;
+use flags::lowargs::{LowArgs, ReviewAction};
+
+/// How long a terminal command waits at exit for the store to take what
+/// it queued.
+const FLUSH_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Exit code for bad input or files.
 const EXIT_BAD_INPUT: u8 = 2;
@@ -38,13 +45,16 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<ExitCode> {
     let low = LowArgs::parse();
     match HiCommand::from_low(low)? {
-        HiCommand::Chat { bot } => chat(&bot),
+        HiCommand::Chat { knowledge, store } => with_terminal_store(&knowledge, store, chat),
         HiCommand::Ask {
-            bot,
+            knowledge,
+            store,
             question,
             json,
             explain,
-        } => ask(&bot, &question, json, explain),
+        } => with_terminal_store(&knowledge, store, |bot, observe| {
+            ask(bot, &question, json, explain, observe)
+        }),
         HiCommand::Classify { bot } => classify(&bot),
         HiCommand::Eval {
             bot,
@@ -60,24 +70,116 @@ fn run() -> anyhow::Result<ExitCode> {
             max_misses,
         ),
         HiCommand::KnowledgeCheck { source } => knowledge_check(&source),
-        HiCommand::Run { config, knowledge } => run_discord(&config, &knowledge),
+        HiCommand::Run {
+            config,
+            knowledge,
+            store,
+        } => run_discord(&config, &knowledge, store),
+        HiCommand::Review {
+            knowledge,
+            store,
+            json,
+            action,
+        } => review(&knowledge, &store, json, action),
+        HiCommand::Stats {
+            store,
+            json,
+            png,
+            days,
+        } => stats(&store, json, png.as_deref(), days),
+        HiCommand::ExamplesExport { store, dir } => examples_export(&store, &dir),
+        HiCommand::StorePurge { store, yes } => store_purge(&store, yes),
     }
 }
 
-fn chat(bot: &CareerBot) -> anyhow::Result<ExitCode> {
+/// A runtime for the store's async I/O, on a few threads.
+fn store_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Opens the store at `url`.
+fn open_store(runtime: &tokio::runtime::Runtime, url: &StoreUrl) -> anyhow::Result<Store> {
+    Ok(runtime.block_on(Store::open(url))?)
+}
+
+/// Runs a terminal command (`chat`, `ask`) with the bot loaded from
+/// `knowledge`. With a store, the taught examples join the knowledge and
+/// every question is logged (then flushed before exit); without one,
+/// nothing is written anywhere.
+fn with_terminal_store(
+    knowledge: &KnowledgeSource,
+    store: Option<StoreUrl>,
+    command: impl FnOnce(&CareerBot, terminal::Observer<'_>) -> anyhow::Result<ExitCode>,
+) -> anyhow::Result<ExitCode> {
+    let Some(url) = store else {
+        let bot = CareerBot::from_source(knowledge)?;
+        return command(&bot, &mut |_, _, _| {});
+    };
+    let runtime = store_runtime()?;
+    let store = open_store(&runtime, &url)?;
+    let taught = runtime.block_on(store.taught_examples())?;
+    let bot = CareerBot::new(knowledge.load()?.with_taught(&taught));
+    let hasher = runtime.block_on(store.asker_hasher())?;
+    let (recorder, task): (Recorder, WriterTask) = {
+        let _entered = runtime.enter();
+        Recorder::start(store.clone(), WriterSettings::default())
+    };
+    let log = QuestionLog::new(recorder, hasher, LogPolicy::default());
+    let place = Place {
+        front_end: "terminal",
+        guild_id: None,
+        channel_id: None,
+    };
+    let user = format!(
+        "terminal:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
+    let outcome = command(&bot, &mut |message, classification, reply| {
+        log.question(
+            &bot,
+            message,
+            classification,
+            reply,
+            place,
+            Some(&user),
+            false,
+        );
+    });
+    drop(log);
+    let flushed = runtime.block_on(task.finish(FLUSH_LIMIT));
+    runtime.block_on(store.close());
+    anyhow::ensure!(
+        flushed,
+        "the store {url} did not take the questions in time: they were not recorded"
+    );
+    outcome
+}
+
+fn chat(bot: &CareerBot, observe: terminal::Observer<'_>) -> anyhow::Result<ExitCode> {
     if std::io::stdin().is_terminal() {
-        terminal::interactive(bot)?;
+        terminal::interactive(bot, observe)?;
     } else {
         let stdin = std::io::stdin().lock();
         let stdout = std::io::stdout().lock();
-        terminal::batch(bot, stdin, stdout)?;
+        terminal::batch(bot, stdin, stdout, observe)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask(bot: &CareerBot, question: &str, json: bool, explain: bool) -> anyhow::Result<ExitCode> {
+fn ask(
+    bot: &CareerBot,
+    question: &str,
+    json: bool,
+    explain: bool,
+    observe: terminal::Observer<'_>,
+) -> anyhow::Result<ExitCode> {
     let classification = bot.classify(question);
     let reply = bot.reply_to(&classification);
+    observe(question, &classification, &reply);
     let mut out = std::io::stdout().lock();
     if json {
         let intents: Vec<&str> = classification
@@ -322,12 +424,9 @@ fn knowledge_check(source: &KnowledgeSource) -> anyhow::Result<ExitCode> {
 fn run_discord(
     config_path: &std::path::Path,
     knowledge: &KnowledgeSource,
+    store: Option<StoreUrl>,
 ) -> anyhow::Result<ExitCode> {
     let config = career_bot::config::Config::load(config_path)?;
-    // Bad knowledge stops the bot before it connects; later, a reload with
-    // bad files keeps the knowledge loaded here.
-    let bot = Arc::new(CareerBot::from_source(knowledge)?);
-    let live = Arc::new(LiveKnowledge::new(knowledge.clone(), bot));
     let filter = config
         .logging
         .effective_filter(std::env::var("RUST_LOG").ok().as_deref());
@@ -342,6 +441,201 @@ fn run_discord(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(career_bot::discord::run(config, live))?;
+    // The flag (or CAREER_BOT_STORE) wins over the config; the default is
+    // a file beside the config.
+    let url = store
+        .or_else(|| config.store.url.clone())
+        .unwrap_or_else(|| StoreUrl::beside(config_path));
+    // A store that cannot be opened (locked, corrupt, refused) stops the
+    // bot before it connects, naming the store.
+    let store = open_store(&runtime, &url)?;
+    let taught = runtime.block_on(store.taught_examples())?;
+    // Bad knowledge stops the bot before it connects; later, a reload with
+    // bad files keeps the knowledge loaded here.
+    let live = Arc::new(LiveKnowledge::load(knowledge.clone(), taught)?);
+    let hasher = runtime.block_on(store.asker_hasher())?;
+    let settings = WriterSettings {
+        queue_bound: config.store.queue_bound,
+        retention: config.store.retention,
+    };
+    let policy = LogPolicy {
+        questions: config.store.log_questions,
+        direct_messages: config.store.log_direct_messages,
+    };
+    let outcome = runtime.block_on(async {
+        let (recorder, writer) = Recorder::start(store.clone(), settings);
+        let follower = career_bot::store::watch::follow(store.clone(), Arc::clone(&live)).await?;
+        tracing::info!(store = %url, "store open");
+        let attached = career_bot::store::Attached {
+            store: store.clone(),
+            log: QuestionLog::new(recorder, hasher, policy),
+        };
+        let outcome = career_bot::discord::run(config, live, Some(attached)).await;
+        follower.abort();
+        // Every handle to the recorder is gone with the client: store what
+        // is queued before exiting.
+        writer.finish(FLUSH_LIMIT).await;
+        store.close().await;
+        anyhow::Ok(outcome)
+    })?;
+    outcome?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn review(
+    knowledge: &KnowledgeSource,
+    url: &StoreUrl,
+    json: bool,
+    action: Option<ReviewAction>,
+) -> anyhow::Result<ExitCode> {
+    let bot = CareerBot::from_source(knowledge)?;
+    let runtime = store_runtime()?;
+    let store = open_store(&runtime, url)?;
+    let mut out = std::io::stdout().lock();
+    match action {
+        None => {
+            let groups = runtime.block_on(store.review_groups(bot.engine()))?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&groups)?)?;
+            } else if groups.is_empty() {
+                writeln!(
+                    out,
+                    "Nothing to review: every recorded question was answered."
+                )?;
+            } else {
+                for group in &groups {
+                    let suggestion = group.suggestion.as_deref().unwrap_or("none");
+                    writeln!(
+                        out,
+                        "group {}: {} question(s), closest topic: {suggestion}",
+                        group.id, group.count
+                    )?;
+                    for question in group.questions.iter().take(5) {
+                        writeln!(out, "  - {question}")?;
+                    }
+                    if group.questions.len() > 5 {
+                        writeln!(out, "  … and {} more wordings", group.questions.len() - 5)?;
+                    }
+                }
+                writeln!(
+                    out,
+                    "\nTeach a group with `career-bot review teach ID TOPIC`, hide it with \
+                     `career-bot review ignore ID`."
+                )?;
+            }
+        }
+        Some(ReviewAction::Teach { id, topic }) => {
+            let taught = runtime.block_on(store.teach(bot.engine(), id, &topic))?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&taught)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "Taught group {}: {} wording(s) are now examples of {} ({} question(s)). \
+                     Running bots on this store retrain now.",
+                    taught.group, taught.examples, taught.label, taught.questions
+                )?;
+            }
+        }
+        Some(ReviewAction::Ignore { id }) => {
+            let questions = runtime.block_on(store.ignore(bot.engine(), id))?;
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"ignored": id, "questions": questions})
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "Ignored group {id} ({questions} question(s)) for good."
+                )?;
+            }
+        }
+    }
+    runtime.block_on(store.close());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(
+    url: &StoreUrl,
+    json: bool,
+    png: Option<&std::path::Path>,
+    days: u32,
+) -> anyhow::Result<ExitCode> {
+    let runtime = store_runtime()?;
+    let store = open_store(&runtime, url)?;
+    let until = career_bot::store::unix_now() + 1;
+    let since = until - i64::from(days) * 24 * 3600;
+    let report = runtime.block_on(store.stats(since, until))?;
+    runtime.block_on(store.close());
+    if let Some(path) = png {
+        let image = career_bot::stats::render_png(&report)?;
+        std::fs::write(path, image)
+            .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        writeln!(out, "{}", career_bot::stats::render_text(&report))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn examples_export(url: &StoreUrl, dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let examples_dir = dir.join("examples");
+    anyhow::ensure!(
+        examples_dir.is_dir(),
+        "{} is not a knowledge directory (it has no examples/ folder)",
+        dir.display()
+    );
+    let runtime = store_runtime()?;
+    let store = open_store(&runtime, url)?;
+    let taught = runtime.block_on(store.taught())?;
+    let pending: Vec<_> = taught.iter().filter(|t| !t.exported).collect();
+    let written = career_bot::store::export::append_examples(&examples_dir, &pending)?;
+    let ids: Vec<i64> = pending.iter().map(|t| t.id).collect();
+    runtime.block_on(store.mark_exported(&ids))?;
+    runtime.block_on(store.close());
+    let mut out = std::io::stdout().lock();
+    if written.is_empty() {
+        writeln!(out, "No taught examples to export.")?;
+    }
+    for (file, count) in &written {
+        writeln!(out, "{}: {count} example(s) added", file.display())?;
+    }
+    if !written.is_empty() {
+        writeln!(
+            out,
+            "Check them with `career-bot knowledge check {}`, then commit.",
+            dir.display()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn store_purge(url: &StoreUrl, yes: bool) -> anyhow::Result<ExitCode> {
+    let runtime = store_runtime()?;
+    let store = open_store(&runtime, url)?;
+    let mut out = std::io::stdout().lock();
+    if !yes {
+        let report = runtime.block_on(store.stats(i64::MIN, i64::MAX))?;
+        writeln!(
+            out,
+            "{url} holds {} question(s) from {} asker(s). Run again with --yes to remove every \
+             question and vote (taught examples stay).",
+            report.questions, report.askers
+        )?;
+        runtime.block_on(store.close());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let removed = runtime.block_on(store.purge())?;
+    runtime.block_on(store.close());
+    writeln!(
+        out,
+        "Removed {} question(s) and {} vote(s) from {url}.",
+        removed.questions, removed.feedback
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -149,7 +149,7 @@ pub fn week_start(unix_seconds: i64) -> i64 {
 }
 
 /// The UTC calendar date of `unix_seconds` as `YYYY-MM-DD`.
-fn civil_date(unix_seconds: i64) -> String {
+pub fn civil_date(unix_seconds: i64) -> String {
     let (year, month, day) = civil(unix_seconds);
     format!("{year:04}-{month:02}-{day:02}")
 }

@@ -2,7 +2,9 @@
 //! history, or, when stdin is not a terminal, one reply per input line.
 //!
 //! Touches only the terminal (stdin/stdout and the history file); answers
-//! come from [`CareerBot`]. Replies wrap to the terminal's width, or to
+//! come from [`CareerBot`]. Each question and its reply also go to an
+//! [`Observer`] (the store's log, when the chat was started with
+//! `--store`). Replies wrap to the terminal's width, or to
 //! [`DEFAULT_WIDTH`] columns when stdout is not a terminal.
 
 use std::io::{BufRead, Write};
@@ -10,7 +12,24 @@ use std::io::{BufRead, Write};
 use rustyline::error::ReadlineError;
 
 use crate::answer::text::{render_answer_wrapped, render_reply_wrapped, DEFAULT_WIDTH};
+use crate::answer::Reply;
 use crate::bot::CareerBot;
+use crate::engine::Classification;
+
+/// Sees every question with its classification and reply.
+pub type Observer<'a> = &'a mut dyn FnMut(&str, &Classification, &Reply);
+
+/// Classifies `line`, tells `observe`, and returns the reply.
+fn answer(
+    bot: &CareerBot,
+    line: &str,
+    observe: &mut dyn FnMut(&str, &Classification, &Reply),
+) -> Reply {
+    let classification = bot.classify(line);
+    let reply = bot.reply_to(&classification);
+    observe(line, &classification, &reply);
+    reply
+}
 
 /// Words that end the chat.
 const QUIT_WORDS: [&str; 4] = ["quit", "exit", "/quit", "/exit"];
@@ -45,7 +64,7 @@ fn history_path() -> Option<std::path::PathBuf> {
 }
 
 /// The interactive chat: greeting, prompt, history, Ctrl-D or `quit` to leave.
-pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
+pub fn interactive(bot: &CareerBot, observe: Observer<'_>) -> Result<(), TerminalError> {
     let mut editor = rustyline::DefaultEditor::new()?;
     let history = history_path();
     if let Some(path) = &history {
@@ -70,7 +89,8 @@ pub fn interactive(bot: &CareerBot) -> Result<(), TerminalError> {
                     break;
                 }
                 // Measured per reply: the window may have been resized.
-                let reply = render_reply_wrapped(&bot.reply(&line), output_width());
+                let reply = answer(bot, &line, observe);
+                let reply = render_reply_wrapped(&reply, output_width());
                 writeln!(out, "\n{reply}\n")?;
             }
             Err(ReadlineError::Interrupted) => continue,
@@ -92,6 +112,7 @@ pub fn batch(
     bot: &CareerBot,
     input: impl BufRead,
     mut output: impl Write,
+    observe: Observer<'_>,
 ) -> Result<(), TerminalError> {
     for line in input.lines() {
         let line = line?;
@@ -101,7 +122,8 @@ pub fn batch(
         if is_quit(&line) {
             break;
         }
-        let reply = render_reply_wrapped(&bot.reply(&line), output_width());
+        let reply = answer(bot, &line, observe);
+        let reply = render_reply_wrapped(&reply, output_width());
         writeln!(output, "> {line}\n{reply}\n")?;
     }
     output.flush()?;

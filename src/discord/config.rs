@@ -221,6 +221,41 @@ impl Default for AnsweringConfig {
     }
 }
 
+/// `[store]`: where unanswered questions, votes and taught examples are
+/// kept, and what is logged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// The store; `None`: `career-bot.sqlite3` beside the config file.
+    pub url: Option<crate::store::StoreUrl>,
+    /// Log questions at all.
+    pub log_questions: bool,
+    /// Log questions asked in direct messages.
+    pub log_direct_messages: bool,
+    /// Questions and votes older than this are removed; `None` keeps them.
+    pub retention: Option<Duration>,
+    /// Writes held in memory while the store is slow or down.
+    pub queue_bound: usize,
+}
+
+/// Default `store.retention_days`.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+/// Default `store.queue_bound`.
+pub const DEFAULT_QUEUE_BOUND: usize = 1024;
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            url: None,
+            log_questions: true,
+            log_direct_messages: false,
+            retention: Some(Duration::from_secs(
+                u64::from(DEFAULT_RETENTION_DAYS) * 24 * 3600,
+            )),
+            queue_bound: DEFAULT_QUEUE_BOUND,
+        }
+    }
+}
+
 /// `[logging]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoggingConfig {
@@ -256,6 +291,8 @@ pub struct Config {
     pub answering: AnsweringConfig,
     /// `[sharding]`.
     pub sharding: Sharding,
+    /// `[store]`.
+    pub store: StoreConfig,
     /// `[logging]`.
     pub logging: LoggingConfig,
 }
@@ -354,7 +391,19 @@ struct RawConfig {
     #[serde(default)]
     sharding: RawSharding,
     #[serde(default)]
+    store: RawStore,
+    #[serde(default)]
     logging: RawLogging,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    url: Option<Spanned<String>>,
+    log_questions: Option<bool>,
+    log_direct_messages: Option<bool>,
+    retention_days: Option<Spanned<u32>>,
+    queue_bound: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -469,6 +518,7 @@ impl RawConfig {
         let resolve = validate_resolve(self.discord.resolve, problems);
         let answering = self.answering.validate(problems);
         let sharding = self.sharding.validate(problems);
+        let store = self.store.validate(base, problems);
         let logging = self.logging.validate(problems);
         Some(Config {
             discord: DiscordConfig {
@@ -480,6 +530,7 @@ impl RawConfig {
             },
             answering,
             sharding,
+            store,
             logging,
         })
     }
@@ -781,6 +832,60 @@ impl RawSharding {
                 }
                 Sharding::Range { first, last, total }
             }
+        }
+    }
+}
+
+impl RawStore {
+    fn validate(self, base: &Path, problems: &mut ProblemCollector<'_>) -> StoreConfig {
+        let defaults = StoreConfig::default();
+        let url = self.url.and_then(|url| {
+            let span = url.span();
+            match url.get_ref().parse::<crate::store::StoreUrl>() {
+                // A relative SQLite path is relative to the config file.
+                Ok(crate::store::StoreUrl::Sqlite(path)) if path.is_relative() => {
+                    Some(crate::store::StoreUrl::Sqlite(base.join(path)))
+                }
+                Ok(parsed) => Some(parsed),
+                Err(error) => {
+                    problems.at("store.url", Some(span), error.to_string());
+                    None
+                }
+            }
+        });
+        let retention = match self.retention_days {
+            None => defaults.retention,
+            Some(days) if *days.get_ref() == 0 => None,
+            Some(days) if *days.get_ref() > 36_500 => {
+                problems.at(
+                    "store.retention_days",
+                    Some(days.span()),
+                    "at most 36500 days; 0 keeps records forever",
+                );
+                defaults.retention
+            }
+            Some(days) => Some(Duration::from_secs(u64::from(*days.get_ref()) * 24 * 3600)),
+        };
+        let queue_bound = match self.queue_bound {
+            None => defaults.queue_bound,
+            Some(bound) if (1..=1_000_000).contains(bound.get_ref()) => *bound.get_ref() as usize,
+            Some(bound) => {
+                problems.at(
+                    "store.queue_bound",
+                    Some(bound.span()),
+                    "from 1 to 1000000 records",
+                );
+                defaults.queue_bound
+            }
+        };
+        StoreConfig {
+            url,
+            log_questions: self.log_questions.unwrap_or(defaults.log_questions),
+            log_direct_messages: self
+                .log_direct_messages
+                .unwrap_or(defaults.log_direct_messages),
+            retention,
+            queue_bound,
         }
     }
 }

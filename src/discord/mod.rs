@@ -94,6 +94,13 @@ pub enum DiscordError {
 /// Runs the Discord bot, answering from `knowledge` and reloading it on
 /// SIGHUP and `/reload`, until Ctrl-C or SIGTERM (then `Ok`, after the
 /// shards close cleanly) or a fatal error such as a rejected token.
-pub async fn run(config: Config, knowledge: Arc<LiveKnowledge>) -> Result<(), DiscordError> {
-    startup::run_client(config, knowledge).await
+/// With `store`, questions and votes are logged, `/review` and `/stats`
+/// work, and (on a shared store) each message is claimed before it is
+/// answered.
+pub async fn run(
+    config: Config,
+    knowledge: Arc<LiveKnowledge>,
+    store: Option<crate::store::Attached>,
+) -> Result<(), DiscordError> {
+    startup::run_client(config, knowledge, store).await
 }

@@ -81,7 +81,10 @@ pub fn build_http(discord: &DiscordConfig) -> Result<Http, DiscordError> {
 pub async fn run_client(
     config: Config,
     knowledge: std::sync::Arc<LiveKnowledge>,
+    store: Option<crate::store::Attached>,
 ) -> Result<(), DiscordError> {
+    // Handed to the event handlers' state (next change).
+    let _ = store;
     let intents = gateway_intents(&config.answering);
     // Listen for SIGHUP before connecting: from now on it reloads the
     // knowledge instead of ending the process.

@@ -4,8 +4,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::lowargs::{KnowledgeAction, LowArgs, LowCommand};
+use super::lowargs::{
+    ExamplesAction, KnowledgeAction, LowArgs, LowCommand, ReviewAction, StoreAction,
+};
 use career_bot::knowledge::KnowledgeSource;
+use career_bot::store::StoreUrl;
 use career_bot::CareerBot;
 
 /// Loads the bot from `source`, for the commands that answer once.
@@ -17,10 +20,12 @@ fn load(source: &KnowledgeSource) -> anyhow::Result<CareerBot> {
 #[derive(Debug)]
 pub enum HiCommand {
     Chat {
-        bot: CareerBot,
+        knowledge: KnowledgeSource,
+        store: Option<StoreUrl>,
     },
     Ask {
-        bot: CareerBot,
+        knowledge: KnowledgeSource,
+        store: Option<StoreUrl>,
         question: String,
         json: bool,
         explain: bool,
@@ -41,25 +46,57 @@ pub enum HiCommand {
     Run {
         config: PathBuf,
         knowledge: KnowledgeSource,
+        store: Option<StoreUrl>,
     },
+    Review {
+        knowledge: KnowledgeSource,
+        store: StoreUrl,
+        json: bool,
+        action: Option<ReviewAction>,
+    },
+    Stats {
+        store: StoreUrl,
+        json: bool,
+        png: Option<PathBuf>,
+        days: u32,
+    },
+    ExamplesExport {
+        store: StoreUrl,
+        dir: PathBuf,
+    },
+    StorePurge {
+        store: StoreUrl,
+        yes: bool,
+    },
+}
+
+/// The `--store` URL a command cannot do without.
+fn required_store(store: Option<StoreUrl>, command: &str) -> anyhow::Result<StoreUrl> {
+    store.ok_or_else(|| {
+        anyhow::anyhow!(
+            "`career-bot {command}` needs the bot's store: give --store URL (or set \
+             CAREER_BOT_STORE), e.g. --store sqlite://career-bot.sqlite3 beside the bot's config"
+        )
+    })
 }
 
 impl HiCommand {
     pub fn from_low(low: LowArgs) -> anyhow::Result<HiCommand> {
+        let knowledge_dir = low.knowledge.clone();
         let knowledge = match low.knowledge {
             Some(dir) => KnowledgeSource::Dir(dir),
             None => KnowledgeSource::BuiltIn,
         };
+        let store: Option<StoreUrl> = low.store.as_deref().map(str::parse).transpose()?;
         Ok(match low.command.unwrap_or(LowCommand::Chat) {
-            LowCommand::Chat => HiCommand::Chat {
-                bot: load(&knowledge)?,
-            },
+            LowCommand::Chat => HiCommand::Chat { knowledge, store },
             LowCommand::Ask {
                 json,
                 explain,
                 question,
             } => HiCommand::Ask {
-                bot: load(&knowledge)?,
+                knowledge,
+                store,
                 question: question.join(" "),
                 json,
                 explain,
@@ -93,7 +130,40 @@ impl HiCommand {
             } => HiCommand::KnowledgeCheck {
                 source: dir.map_or(knowledge, KnowledgeSource::Dir),
             },
-            LowCommand::Run { config } => HiCommand::Run { config, knowledge },
+            LowCommand::Run { config } => HiCommand::Run {
+                config,
+                knowledge,
+                store,
+            },
+            LowCommand::Review { json, action } => HiCommand::Review {
+                knowledge,
+                store: required_store(store, "review")?,
+                json,
+                action,
+            },
+            LowCommand::Stats { json, png, days } => {
+                anyhow::ensure!(days >= 1, "--days must be at least 1");
+                HiCommand::Stats {
+                    store: required_store(store, "stats")?,
+                    json,
+                    png,
+                    days,
+                }
+            }
+            LowCommand::Examples {
+                action: ExamplesAction::Export { dir },
+            } => HiCommand::ExamplesExport {
+                store: required_store(store, "examples export")?,
+                dir: dir
+                    .or(knowledge_dir)
+                    .unwrap_or_else(|| PathBuf::from("knowledge")),
+            },
+            LowCommand::Store {
+                action: StoreAction::Purge { yes },
+            } => HiCommand::StorePurge {
+                store: required_store(store, "store purge")?,
+                yes,
+            },
         })
     }
 }

@@ -15,11 +15,13 @@
 //! - [`watch`]: other processes' changes (taught examples, reloads): LISTEN/
 //!   NOTIFY on PostgreSQL, a change counter polled on both.
 //! - [`stats`]: the usage report.
+//! - [`export`]: taught examples written into the knowledge files.
 //!
 //! The same SQL runs on both databases (`$1` parameters, `BIGINT` times,
 //! `ON CONFLICT`); migrations are versioned per database and embedded in
 //! the binary, applied when the store opens.
 
+pub mod export;
 pub mod record;
 pub mod review;
 pub mod stats;
@@ -224,6 +226,16 @@ pub struct TaughtExample {
     pub taught_at: i64,
     /// Written into the knowledge files by `examples export`.
     pub exported: bool,
+}
+
+/// A front end's connection to the store: the store itself (claims,
+/// review, stats, teaching) and the log it queues questions and votes on.
+#[derive(Clone, Debug)]
+pub struct Attached {
+    /// The store.
+    pub store: Store,
+    /// The background log of questions and votes.
+    pub log: writer::QuestionLog,
 }
 
 /// The open store: a connection pool to one database, its schema current.

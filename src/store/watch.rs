@@ -100,3 +100,40 @@ pub async fn watch(
         }
     }))
 }
+
+/// Keeps `live` in step with the store: retrains when examples are taught
+/// (here or in another process) and reloads the knowledge when another
+/// process's `/reload` asks. Runs until the runtime stops.
+pub async fn follow(
+    store: Store,
+    live: std::sync::Arc<crate::reload::LiveKnowledge>,
+) -> Result<JoinHandle<()>, super::StoreError> {
+    let (sender, mut changes) = mpsc::channel(8);
+    let watcher = watch(store.clone(), sender).await?;
+    Ok(tokio::spawn(async move {
+        while let Some(change) = changes.recv().await {
+            match change {
+                Change::Taught => match store.taught_examples().await {
+                    Ok(taught) => {
+                        // The outcome is logged; nobody else waits for it.
+                        let outcome = live.retrain(taught).await;
+                        if let Err(error) = outcome {
+                            tracing::error!(%error, "retraining with the taught examples failed");
+                        } else {
+                            tracing::info!("retrained with the examples counselors taught");
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read the taught examples to retrain")
+                    }
+                },
+                Change::Reload => {
+                    let _ = live
+                        .reload_and_log("a /reload in a process sharing the store")
+                        .await;
+                }
+            }
+        }
+        watcher.abort();
+    }))
+}
