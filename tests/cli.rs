@@ -8,6 +8,7 @@ fn career_bot(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_career-bot"))
         .args(args)
         .env_remove("DISCORD_TOKEN")
+        .env_remove("CAREER_BOT_STORE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -14,4 +14,5 @@ mod hostile;
 mod knowledge;
 mod loopback;
 mod postgres;
+mod store;
 mod support;

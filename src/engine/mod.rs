@@ -57,6 +57,13 @@ const MAX_TYPO_LOOKUPS: usize = 32;
 /// How often the career examples must use a word for it to count as
 /// spelt right.
 const KNOWN_AFTER: usize = 3;
+/// A counselor's taught example weighs this many ordinary ones: a few
+/// taught wordings must move the classifier for the next student's own
+/// wording, against thousands of file examples.
+const TAUGHT_BOOST: f32 = 4.0;
+/// A question this similar (cosine of features) to a taught example of the
+/// label it is read as counts as about the career.
+const TAUGHT_MATCH: f32 = 0.5;
 /// A word is a misspelling of a neighbour used this many times as often.
 const TYPO_RATIO: usize = 4;
 /// Words shorter than this are never corrected.
@@ -274,6 +281,9 @@ pub struct Engine {
     model: Model,
     guards: Guards,
     aspects: AspectCatalogue,
+    /// The examples counselors taught, as features: a question this close
+    /// to one of them is about the career even without a career word.
+    taught: Vec<(ExampleLabel, Vec<Feature>)>,
 }
 
 impl Engine {
@@ -289,7 +299,7 @@ impl Engine {
         });
         let normalised = training_samples(knowledge, &normalizer, &guards, &labels);
         let mut off_topic_words: HashSet<String> = HashSet::new();
-        for (class, words) in &normalised {
+        for (class, words, _) in &normalised {
             for word in words {
                 if labels[*class] == ExampleLabel::OffTopic {
                     off_topic_words.insert(word.clone());
@@ -335,7 +345,21 @@ impl Engine {
             known.extend(normalizer.normalize(phrase).words().map(str::to_string));
         }
         let model = train(&normalised, labels.len());
+        let first_taught = knowledge.examples.len().saturating_sub(knowledge.taught);
+        let taught = knowledge.examples[first_taught..]
+            .iter()
+            .map(|example| {
+                let words = guards.mark_career(example_words(
+                    &normalizer,
+                    &table.lexicon.clause_breaks,
+                    &example.text,
+                ));
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                (example.label, features::extract_plain(&words))
+            })
+            .collect();
         Engine {
+            taught,
             joiners: table.lexicon.clause_breaks.clone(),
             normalizer,
             known,
@@ -427,6 +451,23 @@ impl Engine {
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         scored.truncate(count);
         scored
+    }
+
+    /// `label`, when `text` is at least [`TAUGHT_MATCH`] similar to an
+    /// example counselors taught as `label`.
+    fn taught_match(&self, text: &str, label: ExampleLabel) -> Option<ExampleLabel> {
+        if self.taught.is_empty() {
+            return None;
+        }
+        let words = self
+            .guards
+            .mark_career(text.split(' ').map(str::to_string).collect());
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let target = features::extract_plain(&words);
+        self.taught
+            .iter()
+            .any(|(taught, features)| *taught == label && cosine(&target, features) >= TAUGHT_MATCH)
+            .then_some(label)
     }
 
     fn read(&self, words: &[Word]) -> Reading {
@@ -526,7 +567,15 @@ impl Engine {
 
         // (clause text, taken label) for every part read.
         let mut parts: Vec<(String, Option<ExampleLabel>)> = Vec::new();
-        let has_context = self.guards.has_career_context(&text);
+        let mut has_context = self.guards.has_career_context(&text);
+        if !has_context {
+            if let Some(taught) = self.taught_match(&text, self.label(whole.best().0)) {
+                has_context = true;
+                trace
+                    .guard_rails
+                    .push(format!("close to an example counselors taught as {taught}"));
+            }
+        }
         let whole_label = whole.taken(ACCEPT).map(|l| self.label(l)).filter(|label| {
             has_context
                 || !label.intent().is_some_and(Intent::is_topic)
@@ -944,15 +993,22 @@ fn training_samples(
     normalizer: &Normalizer,
     guards: &Guards,
     labels: &[ExampleLabel],
-) -> Vec<(usize, Vec<String>)> {
+) -> Vec<(usize, Vec<String>, f32)> {
     let joiners = &knowledge.intents.lexicon.clause_breaks;
+    let first_taught = knowledge.examples.len().saturating_sub(knowledge.taught);
     knowledge
         .examples
         .iter()
-        .filter_map(|example| {
+        .enumerate()
+        .filter_map(|(index, example)| {
             let class = labels.iter().position(|l| *l == example.label)?;
             let words = guards.mark_career(example_words(normalizer, joiners, &example.text));
-            Some((class, words))
+            let boost = if index >= first_taught {
+                TAUGHT_BOOST
+            } else {
+                1.0
+            };
+            Some((class, words, boost))
         })
         .collect()
 }
@@ -981,14 +1037,14 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
     let samples = training_samples(knowledge, &normalizer, &guards, &labels);
     let mut correct = 0usize;
     for fold in 0..folds {
-        let training: Vec<(usize, Vec<String>)> = samples
+        let training: Vec<(usize, Vec<String>, f32)> = samples
             .iter()
             .enumerate()
             .filter(|(i, _)| i % folds != fold)
             .map(|(_, s)| s.clone())
             .collect();
         let model = train(&training, labels.len());
-        for (_, (class, words)) in samples
+        for (_, (class, words, _)) in samples
             .iter()
             .enumerate()
             .filter(|(i, _)| i % folds == fold)
@@ -1013,9 +1069,9 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
 /// Trains the classifier. Classes are weighted towards balance (by the
 /// square root of their rarity, capped), so the thousands of everyday
 /// negatives do not drown the few hundred examples of each topic.
-fn train(normalised: &[(usize, Vec<String>)], classes: usize) -> Model {
+fn train(normalised: &[(usize, Vec<String>, f32)], classes: usize) -> Model {
     let mut counts = vec![0usize; classes];
-    for (class, _) in normalised {
+    for (class, _, _) in normalised {
         counts[*class] += 1;
     }
     let nonzero: Vec<usize> = counts.iter().copied().filter(|&c| c > 0).collect();
@@ -1032,12 +1088,12 @@ fn train(normalised: &[(usize, Vec<String>)], classes: usize) -> Model {
         .collect();
     let samples: Vec<Sample> = normalised
         .iter()
-        .map(|(class, words)| {
+        .map(|(class, words, boost)| {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             Sample {
                 features: features::extract_plain(&words),
                 class: *class,
-                weight: weights[*class],
+                weight: weights[*class] * boost,
             }
         })
         .collect();

@@ -279,6 +279,9 @@ pub struct Knowledge {
     pub intents: IntentTable,
     pub aspects: AspectCatalogue,
     pub examples: Vec<Example>,
+    /// How many of `examples`, at the end, counselors taught (from the
+    /// store): the engine weighs them more.
+    pub taught: usize,
 }
 
 impl Knowledge {
@@ -318,6 +321,7 @@ impl Knowledge {
                 self.examples.push(example.clone());
             }
         }
+        self.taught = added.len();
         self
     }
 }

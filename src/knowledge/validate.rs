@@ -107,6 +107,7 @@ pub(super) fn knowledge(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeEr
             intents,
             aspects,
             examples,
+            taught: 0,
         }),
         _ => Err(KnowledgeError::Invalid(problems)),
     }

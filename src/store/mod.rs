@@ -150,6 +150,15 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// Another program holds the SQLite file locked.
+    #[error("the store file {path} is locked by another program (is another bot or tool writing to it?): {source}")]
+    Locked {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite reported.
+        #[source]
+        source: sqlx::Error,
+    },
     /// The SQLite file failed its integrity check.
     #[error("the store file {path} is corrupt ({report}); move it aside to start a new one")]
     Corrupt {
@@ -256,6 +265,15 @@ impl Store {
         };
         let store = match url {
             StoreUrl::Sqlite(path) => {
+                let open_error = |source: sqlx::Error| match &source {
+                    sqlx::Error::Database(db) if db.message().contains("locked") => {
+                        StoreError::Locked {
+                            path: path.clone(),
+                            source,
+                        }
+                    }
+                    _ => open_error(source),
+                };
                 let options = SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)
@@ -266,7 +284,9 @@ impl Store {
                     .busy_timeout(OPEN_TIMEOUT);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(4)
-                    .acquire_timeout(OPEN_TIMEOUT)
+                    // Longer than the busy timeout, so a lock is reported
+                    // as SQLite's "locked", not as a pool timeout.
+                    .acquire_timeout(OPEN_TIMEOUT * 2)
                     .connect_with(options)
                     .await
                     .map_err(open_error)?;
@@ -291,6 +311,16 @@ impl Store {
                         report,
                     });
                 }
+                // A write, so a file another program holds locked fails
+                // now, naming the file, rather than at the first question.
+                sqlx::query("CREATE TABLE IF NOT EXISTS _write_probe (x INTEGER)")
+                    .execute(&pool)
+                    .await
+                    .map_err(open_error)?;
+                sqlx::query("DROP TABLE _write_probe")
+                    .execute(&pool)
+                    .await
+                    .map_err(open_error)?;
                 sqlx::migrate!("src/store/migrations/sqlite")
                     .run(&pool)
                     .await

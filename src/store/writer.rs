@@ -73,6 +73,8 @@ pub struct WriterCounts {
     pub dropped: AtomicU64,
     /// Times the store failed and recovered.
     pub outages: AtomicU64,
+    /// Write attempts that failed (each is retried).
+    pub failures: AtomicU64,
 }
 
 /// The front ends' handle: queue writes, never wait.
@@ -182,6 +184,7 @@ async fn write_with_retries(store: &Store, write: &Write, counts: &WriterCounts)
                 return;
             }
             Err(error) => {
+                counts.failures.fetch_add(1, Ordering::Relaxed);
                 if outage.is_none() {
                     outage = Some(Instant::now());
                     tracing::error!(
