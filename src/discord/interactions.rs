@@ -14,9 +14,9 @@
 //! the answer privately with a link to the earlier post.
 //!
 //! A "Post in channel" click answers with UPDATE_MESSAGE (callback type 7):
-//! the private answer loses its button, the public answer follows as a
-//! follow-up message, and the private answer is then edited to "Posted:"
-//! with a link to it. A message's answer is posted once: a second click (a
+//! the private answer loses its "Post in channel" button (its 👍/👎 stay),
+//! the public answer follows as a follow-up message, and the private
+//! answer is then edited to "Posted:" with a link to it. A message's answer is posted once: a second click (a
 //! stale client, a double click, a forged interaction) gets a private note
 //! instead. People who may not post never get the button.
 //!
@@ -586,8 +586,8 @@ async fn handle_button(
     let bot = state.bot();
     let answers: Vec<Answer> = topics.iter().map(|&topic| bot.answer(topic)).collect();
     // The private answer keeps its embeds (not sent, so unchanged) and
-    // loses the button.
-    // The vote buttons stay (with a store): the answer can still be rated.
+    // loses the "Post in channel" button; the vote buttons stay (with a
+    // store), so the answer can still be rated.
     let votes = state
         .question_log()
         .and_then(|_| feedback::vote_buttons(topics));
