@@ -298,11 +298,10 @@ pub async fn handle_message(
     });
     let Some(answers) = answers_to_send(reply, addressing) else {
         // Not answered (a listen channel), but maybe worth a counselor's
-        // look: logged once, by the process that claims it.
+        // look. Not claimed: a claim would stop the answer if an edit
+        // then addresses the bot (see `super::records`).
         if let Some(logged) = logged {
-            if records::claim(state.store(), message.id).await {
-                logged();
-            }
+            logged();
         }
         return Ok(());
     };

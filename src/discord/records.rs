@@ -20,7 +20,11 @@
 //! ([`claim`]), made only when the store is shared by several processes
 //! (PostgreSQL); a single process on SQLite needs none. A failed claim
 //! answers anyway: a store outage must never lose a question, and a double
-//! answer is the lesser harm.
+//! answer is the lesser harm. A question is logged by the process that
+//! answers it, after its claim. A listen-channel message logged without an
+//! answer (a "did you mean" nobody asked for) is not claimed, since the
+//! claim would stop the answer if an edit then mentions the bot; in the
+//! rare hand-over where two processes both see it, it is counted twice.
 
 use serenity::all::{ChannelId, GuildId, MessageId, UserId};
 

@@ -1,6 +1,7 @@
 //! Counselors see what students ask: questions logged in the store, 👍/👎
 //! with a comment, `/review` teaching a group, `/stats` with its chart, and
-//! two processes on one PostgreSQL store answering a message once.
+//! two processes on one PostgreSQL store answering a message once and
+//! reloading together.
 //!
 //! What the bot stored is read back with the real CLI (`career-bot --store
 //! URL review --json`, `stats --json`) or, for comments (which no command
@@ -37,6 +38,9 @@ const MANAGE_GUILD: u64 = 1 << 5;
 
 /// What a process logs when another one already answers a message.
 const ALREADY_CLAIMED: &str = "already claimed by another process";
+
+/// What a process logs when a `/reload` elsewhere reaches it.
+const RELOAD_FROM_THE_STORE: &str = "a /reload in a process sharing the store";
 
 /// How long to wait between two reads of the store.
 const POLL: Duration = Duration::from_millis(100);
@@ -518,4 +522,18 @@ async fn two_processes_on_one_postgres_store_answer_a_replayed_message_once() {
         .filter(|r| r.is_reply_to(&posted.id))
         .count();
     assert_eq!(replies, 1, "answered exactly once");
+
+    // A /reload in one process reaches the other through the store.
+    let reload = server
+        .slash(&manager(&world.counselor), &world.general, "reload", &[])
+        .expect("/reload is registered");
+    server
+        .wait_for_callback(&reload)
+        .await
+        .expect("the /reload is acknowledged");
+    for bot in &bots {
+        bot.wait_for_output(RELOAD_FROM_THE_STORE, WAIT)
+            .await
+            .expect("every process sharing the store reloads");
+    }
 }
