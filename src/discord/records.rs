@@ -18,13 +18,15 @@
 //! Logging is queued ([`crate::store::writer::QuestionLog`]) and never
 //! awaited. The one store call a free-text answer waits for is the claim
 //! ([`claim`]), made only when the store is shared by several processes
-//! (PostgreSQL); a single process on SQLite needs none. A failed claim
-//! answers anyway: a store outage must never lose a question, and a double
+//! (PostgreSQL); a single process on SQLite needs none. A claim waits at
+//! most [`CLAIM_TIMEOUT`]; one that fails or takes longer answers anyway: a store outage must never lose a question, and a double
 //! answer is the lesser harm. A question is logged by the process that
 //! answers it, after its claim. A listen-channel message logged without an
 //! answer (a "did you mean" nobody asked for) is not claimed, since the
 //! claim would stop the answer if an edit then mentions the bot; in the
 //! rare hand-over where two processes both see it, it is counted twice.
+
+use std::time::Duration;
 
 use serenity::all::{ChannelId, GuildId, MessageId, UserId};
 
@@ -33,6 +35,11 @@ use crate::answer::{Reply, ReplyKind};
 use crate::engine::Classification;
 use crate::store::record::Place;
 use crate::store::{unix_now, Store};
+
+/// The longest a free-text answer waits for its claim before it answers
+/// anyway (a store that is down would otherwise hold every answer for the
+/// pool's connection timeout).
+pub const CLAIM_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What the log says when another process already answers a message.
 pub const ALREADY_CLAIMED: &str = "already claimed by another process";
@@ -76,17 +83,25 @@ pub async fn claim(store: Option<&Store>, message: MessageId) -> bool {
     let Some(store) = store.filter(|store| store.url().is_shared()) else {
         return true;
     };
-    match store.claim(message.get(), unix_now()).await {
-        Ok(true) => true,
-        Ok(false) => {
+    match tokio::time::timeout(CLAIM_TIMEOUT, store.claim(message.get(), unix_now())).await {
+        Ok(Ok(true)) => true,
+        Ok(Ok(false)) => {
             tracing::info!(message = %message, "{ALREADY_CLAIMED}; not answering");
             false
         }
-        Err(error) => {
+        Ok(Err(error)) => {
             tracing::warn!(
                 message = %message,
                 %error,
                 "could not claim the message in the store; answering anyway"
+            );
+            true
+        }
+        Err(_) => {
+            tracing::warn!(
+                message = %message,
+                timeout = ?CLAIM_TIMEOUT,
+                "the store did not take the claim in time; answering anyway"
             );
             true
         }

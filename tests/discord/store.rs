@@ -537,3 +537,24 @@ async fn two_processes_on_one_postgres_store_answer_a_replayed_message_once() {
             .expect("every process sharing the store reloads");
     }
 }
+
+#[tokio::test]
+async fn a_shared_store_that_is_down_loses_no_question() {
+    let mut postgres = crate::support::postgres::OwnPostgres::start();
+    let url = postgres.url();
+    let test = TestBot::configured(|config, _| config.store_url = Some(url)).await;
+    test.bot
+        .wait_for_output("store open", WAIT)
+        .await
+        .expect("the bot opens the store");
+    postgres.stop();
+    let world = test.world().clone();
+    let asked = test.ask(&world.student, "what does it pay?");
+    let reply = test.reply_to(&asked).await;
+    assert!(reply.text().contains("$"), "{}", reply.raw_body);
+    // Either the claim failed or it timed out: logged, and answered.
+    test.bot
+        .wait_for_output("; answering anyway", WAIT)
+        .await
+        .expect("the failed claim is logged");
+}
