@@ -558,3 +558,87 @@ async fn a_shared_store_that_is_down_loses_no_question() {
         .await
         .expect("the failed claim is logged");
 }
+
+/// The group id a review message shows ("**Group 12**").
+fn shown_group(request: &Request) -> i64 {
+    let text = request.text();
+    let digits: String = text
+        .split("Group ")
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no group shown: {text}"))
+}
+
+#[tokio::test]
+async fn review_moves_to_the_next_group_and_sets_one_aside() {
+    let test = TestBot::start().await;
+    let world = test.world().clone();
+    let counselor = manager(&world.counselor);
+    for question in [DOG, "can i wear jeans at my desk"] {
+        let asked = test.ask(&world.student, question);
+        test.reply_to(&asked).await;
+    }
+    read_until(
+        "two groups",
+        || review(&test.bot),
+        |groups| groups.as_array().map(Vec::len) == Some(2),
+    )
+    .await;
+
+    let mark = test.server.request_mark();
+    let invoked = test.slash(&counselor, "review", &[]);
+    let first = shown_group(&edit_of(&test, &invoked, mark).await);
+    let message = test
+        .server
+        .original_response(&invoked)
+        .expect("the review message");
+    let message_id = message["id"].as_str().expect("an id").to_string();
+
+    let mark = test.server.request_mark();
+    let next = test
+        .server
+        .click(&counselor, &message_id, &format!("review:next:{first}"))
+        .expect("a Next group button");
+    let second = shown_group(&edit_of(&test, &next, mark).await);
+    assert_ne!(first, second, "the next group is another one");
+
+    let mark = test.server.request_mark();
+    let ignore = test
+        .server
+        .click(&counselor, &message_id, &format!("review:ignore:{second}"))
+        .expect("an Ignore button");
+    let after = edit_of(&test, &ignore, mark).await;
+    assert!(
+        after.text().contains(&format!("Set aside group {second}")),
+        "{}",
+        after.raw_body
+    );
+    assert_eq!(shown_group(&after), first, "the other group is left");
+    let groups = review(&test.bot).await;
+    assert_eq!(groups.as_array().map(Vec::len), Some(1), "{groups}");
+    assert_eq!(groups[0]["id"], first);
+
+    // A student's forged click changes nothing.
+    let forged = test
+        .server
+        .click(
+            &world.student,
+            &message_id,
+            &format!("review:ignore:{first}"),
+        )
+        .expect("the button is on the message");
+    let refused = test.callback(&forged).await;
+    assert!(refused.is_ephemeral());
+    assert!(
+        refused.text().contains("Only counselors"),
+        "{}",
+        refused.raw_body
+    );
+    assert_eq!(review(&test.bot).await.as_array().map(Vec::len), Some(1));
+    test.assert_nothing_rejected();
+}
