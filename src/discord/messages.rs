@@ -274,17 +274,16 @@ pub async fn handle_message(
         "free-text message"
     );
     let kind = reply.kind;
-    let log = state
-        .question_log()
-        .filter(|_| records::worth_logging(addressing, &classification, &reply));
     let votes = state
         .question_log()
         .filter(|_| kind == ReplyKind::Answered)
         .and_then(|_| feedback::vote_row(&reply.intents));
-    let logged = log.map(|log| {
-        let log = log.clone();
-        let reply = reply.clone();
-        move || {
+    // Queues the question's record when it is worth one; never waits.
+    let record = || {
+        let Some(log) = state.question_log() else {
+            return;
+        };
+        if records::worth_logging(addressing, &classification, &reply) {
             log.question(
                 &bot,
                 &message.content,
@@ -295,14 +294,12 @@ pub async fn handle_message(
                 addressing == Addressing::Direct,
             );
         }
-    });
-    let Some(answers) = answers_to_send(reply, addressing) else {
+    };
+    let Some(answers) = answers_to_send(reply.clone(), addressing) else {
         // Not answered (a listen channel), but maybe worth a counselor's
         // look. Not claimed: a claim would stop the answer if an edit
         // then addresses the bot (see `super::records`).
-        if let Some(logged) = logged {
-            logged();
-        }
+        record();
         return Ok(());
     };
     if !state.claim_answer(message.id) {
@@ -312,9 +309,7 @@ pub async fn handle_message(
     if !records::claim(state.store(), message.id).await {
         return Ok(());
     }
-    if let Some(logged) = logged {
-        logged();
-    }
+    record();
     let roles = message
         .member
         .as_ref()
