@@ -36,6 +36,13 @@ pub enum OptionKind {
     Boolean,
     /// Free text, at most [`QUESTION_MAX_LENGTH`] characters.
     Text,
+    /// A whole number from `min` to `max`.
+    Integer {
+        /// The smallest value Discord accepts.
+        min: u64,
+        /// The largest value Discord accepts.
+        max: u64,
+    },
 }
 
 /// `public`: post the answer for the whole channel.
@@ -53,6 +60,17 @@ pub const QUESTION_OPTION: OptionSpec = OptionSpec {
     kind: OptionKind::Text,
     required: true,
 };
+
+/// `days`: the period `/stats` reports on.
+pub const DAYS_OPTION: OptionSpec = OptionSpec {
+    name: "days",
+    description: "How many days back to report (default 28)",
+    kind: OptionKind::Integer { min: 1, max: 365 },
+    required: false,
+};
+
+/// The period `/stats` reports on without `days`.
+pub const DEFAULT_STATS_DAYS: i64 = 28;
 
 /// How a command is invoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +106,11 @@ pub enum BotCommand {
     /// `/reload`: reads the knowledge files again (counselors; see
     /// [`BotCommand::default_member_permissions`]).
     Reload,
+    /// `/review`: unanswered questions, grouped, to teach or ignore
+    /// (counselors).
+    Review,
+    /// `/stats days:<n>`: usage and feedback over a period (counselors).
+    Stats,
 }
 
 impl BotCommand {
@@ -99,6 +122,8 @@ impl BotCommand {
             BotCommand::Sources,
             BotCommand::AnswerThisQuestion,
             BotCommand::Reload,
+            BotCommand::Review,
+            BotCommand::Stats,
         ])
     }
 
@@ -111,6 +136,8 @@ impl BotCommand {
             BotCommand::Sources => "sources",
             BotCommand::AnswerThisQuestion => "Answer this question",
             BotCommand::Reload => "reload",
+            BotCommand::Review => "review",
+            BotCommand::Stats => "stats",
         }
     }
 
@@ -134,6 +161,10 @@ impl BotCommand {
             BotCommand::Sources => "Where my facts come from and how recent they are",
             BotCommand::AnswerThisQuestion => "",
             BotCommand::Reload => "Reload the knowledge files after an edit (counselors only)",
+            BotCommand::Review => {
+                "Questions I could not answer, to teach me or set aside (counselors only)"
+            }
+            BotCommand::Stats => "What students asked and how they rated answers (counselors only)",
         }
     }
 
@@ -142,10 +173,12 @@ impl BotCommand {
         match self {
             BotCommand::Topic(_) => &[PUBLIC_OPTION],
             BotCommand::Ask => &[QUESTION_OPTION, PUBLIC_OPTION],
+            BotCommand::Stats => &[DAYS_OPTION],
             BotCommand::Help
             | BotCommand::Sources
             | BotCommand::AnswerThisQuestion
-            | BotCommand::Reload => &[],
+            | BotCommand::Reload
+            | BotCommand::Review => &[],
         }
     }
 
@@ -158,25 +191,36 @@ impl BotCommand {
     /// The permissions Discord requires before it shows the command to a
     /// member, which server admins can change per role or member under
     /// Server Settings → Integrations. With counselor roles configured
-    /// (`counselors`), "Answer this question" and `/reload` get none
-    /// granted (`"0"`): Discord hides them from everyone but administrators
-    /// until an admin allows the counselor role there. Without counselor
-    /// roles, `/reload` needs Manage Server and the rest are for everyone.
-    /// The bot checks again when a command arrives.
+    /// (`counselors`), "Answer this question" and the counselor commands
+    /// (`/reload`, `/review`, `/stats`) get none granted (`"0"`): Discord
+    /// hides them from everyone but administrators until an admin allows
+    /// the counselor role there. Without counselor roles, the counselor
+    /// commands need Manage Server and the rest are for everyone. The bot
+    /// checks again when a command arrives.
     pub fn default_member_permissions(self, counselors: bool) -> Option<Permissions> {
         match self {
-            BotCommand::Reload | BotCommand::AnswerThisQuestion if counselors => {
-                Some(Permissions::empty())
-            }
-            BotCommand::Reload => Some(Permissions::MANAGE_GUILD),
+            BotCommand::AnswerThisQuestion if counselors => Some(Permissions::empty()),
+            _ if self.counselor_only() && counselors => Some(Permissions::empty()),
+            _ if self.counselor_only() => Some(Permissions::MANAGE_GUILD),
             _ => None,
         }
     }
 
-    /// Where the command can be used: `/reload` only in servers, the others
-    /// also in DMs with the bot (Discord's default).
+    /// The commands for counselors only: `/reload`, `/review`, `/stats`
+    /// (hidden from students, checked again at run time, left out of a
+    /// student's `/help`).
+    pub fn counselor_only(self) -> bool {
+        matches!(
+            self,
+            BotCommand::Reload | BotCommand::Review | BotCommand::Stats
+        )
+    }
+
+    /// Where the command can be used: the counselor commands only in
+    /// servers (where roles and permissions exist), the others also in DMs
+    /// with the bot (Discord's default).
     pub fn guild_only(self) -> bool {
-        self == BotCommand::Reload
+        self.counselor_only()
     }
 
     /// The registration payload for this command; `counselors`: counselor
@@ -232,6 +276,7 @@ impl OptionSpec {
         let kind = match self.kind {
             OptionKind::Boolean => CommandOptionType::Boolean,
             OptionKind::Text => CommandOptionType::String,
+            OptionKind::Integer { .. } => CommandOptionType::Integer,
         };
         let option =
             CreateCommandOption::new(kind, self.name, self.description).required(self.required);
@@ -242,6 +287,19 @@ impl OptionSpec {
                 .max_length(QUESTION_MAX_LENGTH)
                 .set_autocomplete(true),
             OptionKind::Boolean => option,
+            OptionKind::Integer { min, max } => option.min_int_value(min).max_int_value(max),
+        }
+    }
+
+    /// This option's integer value among `options`, if the user gave it.
+    pub fn integer_in(self, options: &[CommandDataOption]) -> Option<i64> {
+        match &options
+            .iter()
+            .find(|option| option.name == self.name)?
+            .value
+        {
+            CommandDataOptionValue::Integer(value) => Some(*value),
+            _ => None,
         }
     }
 
@@ -293,8 +351,8 @@ mod tests {
                 Some(BotCommand::Topic(intent))
             );
         }
-        assert_eq!(BotCommand::all().count(), Intent::TOPICS.len() + 5);
-        for name in ["ask", "help", "sources", "reload"] {
+        assert_eq!(BotCommand::all().count(), Intent::TOPICS.len() + 7);
+        for name in ["ask", "help", "sources", "reload", "review", "stats"] {
             assert!(
                 BotCommand::lookup(name, CommandType::ChatInput).is_some(),
                 "{name}"
@@ -377,7 +435,7 @@ mod tests {
         assert_eq!(value["type"], 3);
         assert!(value.get("description").is_none());
         assert_eq!(value["options"], json!([]));
-        assert_eq!(BotCommand::registration_payloads(false).len(), 13);
+        assert_eq!(BotCommand::registration_payloads(false).len(), 15);
     }
 
     #[test]
@@ -394,18 +452,38 @@ mod tests {
             serde_json::to_value(BotCommand::Reload.to_create_command(true)).unwrap_or_default();
         assert_eq!(with_counselors["default_member_permissions"], "0");
         assert_eq!(with_counselors["contexts"], json!([0]));
-        // No other command is restricted without counselor roles.
-        for command in BotCommand::all().filter(|c| *c != BotCommand::Reload) {
+        // No command but the counselor ones is restricted without
+        // counselor roles.
+        for command in BotCommand::all().filter(|c| !c.counselor_only()) {
             assert!(payload(command)["default_member_permissions"].is_null());
             assert!(payload(command)["contexts"].is_null());
         }
     }
 
     #[test]
+    fn review_and_stats_are_counselor_commands_and_stats_takes_a_bounded_period() {
+        for command in [BotCommand::Review, BotCommand::Stats] {
+            let value = payload(command);
+            assert_eq!(
+                value["default_member_permissions"],
+                Permissions::MANAGE_GUILD.bits().to_string()
+            );
+            assert_eq!(value["contexts"], json!([0]), "guild only");
+        }
+        let stats = payload(BotCommand::Stats);
+        assert_eq!(stats["options"][0]["name"], "days");
+        assert_eq!(stats["options"][0]["type"], 4);
+        assert_eq!(stats["options"][0]["required"], false);
+        assert_eq!(stats["options"][0]["min_value"], 1);
+        assert_eq!(stats["options"][0]["max_value"], 365);
+        assert_eq!(payload(BotCommand::Review)["options"], json!([]));
+    }
+
+    #[test]
     fn counselor_commands_are_hidden_from_students_when_counselor_roles_are_set() {
         for command in BotCommand::all() {
             let value = serde_json::to_value(command.to_create_command(true)).unwrap_or_default();
-            let hidden = matches!(command, BotCommand::Reload | BotCommand::AnswerThisQuestion);
+            let hidden = command.counselor_only() || command == BotCommand::AnswerThisQuestion;
             if hidden {
                 assert_eq!(value["default_member_permissions"], "0", "{command:?}");
             } else {

@@ -1258,6 +1258,81 @@ filter = "career_bot=debug,serenity=warn"
     }
 
     #[test]
+    fn store_defaults_keep_a_file_beside_the_config_and_skip_direct_messages() {
+        let config = parse_ok(&format!("[discord]\ntoken = \"{TOKEN}\"\n"));
+        assert_eq!(config.store, StoreConfig::default());
+        assert_eq!(config.store.url, None);
+        assert!(config.store.log_questions);
+        assert!(!config.store.log_direct_messages);
+        assert_eq!(
+            config.store.retention,
+            Some(Duration::from_secs(90 * 24 * 3600))
+        );
+        assert_eq!(config.store.queue_bound, DEFAULT_QUEUE_BOUND);
+    }
+
+    #[test]
+    fn store_settings_are_read_and_a_relative_file_sits_beside_the_config() {
+        let text = format!(
+            "[discord]\ntoken = \"{TOKEN}\"\n[store]\nurl = \"sqlite://data/bot.sqlite3\"\n\
+             log_questions = false\nlog_direct_messages = true\nretention_days = 0\n\
+             queue_bound = 10\n"
+        );
+        let store = Config::from_toml_and_env(&text, "/etc/career-bot/bot.toml", None)
+            .map(|config| config.store);
+        let store = match store {
+            Ok(store) => store,
+            Err(error) => panic!("expected a valid config, got: {error}"),
+        };
+        assert_eq!(
+            store.url,
+            Some(crate::store::StoreUrl::Sqlite(PathBuf::from(
+                "/etc/career-bot/data/bot.sqlite3"
+            )))
+        );
+        assert!(!store.log_questions);
+        assert!(store.log_direct_messages);
+        assert_eq!(store.retention, None, "0 days keeps records forever");
+        assert_eq!(store.queue_bound, 10);
+        let absolute = parse_ok(&format!(
+            "[discord]\ntoken = \"{TOKEN}\"\n[store]\nurl = \"postgres://bot@db/bot\"\n\
+             retention_days = 30\n"
+        ));
+        assert!(absolute
+            .store
+            .url
+            .as_ref()
+            .is_some_and(|url| url.is_shared()));
+        assert_eq!(
+            absolute.store.retention,
+            Some(Duration::from_secs(30 * 24 * 3600))
+        );
+    }
+
+    #[test]
+    fn bad_store_settings_are_reported_at_their_lines() {
+        let text = format!(
+            "[discord]\ntoken = \"{TOKEN}\"\n[store]\nurl = \"mysql://bot:secret@db/bot\"\n\
+             retention_days = 40000\nqueue_bound = 0\n"
+        );
+        let problems = invalid_problems(&text);
+        let at: Vec<_> = problems.iter().map(|p| (key(p), p.line)).collect();
+        assert_eq!(
+            at,
+            [
+                ("store.url", 4),
+                ("store.retention_days", 5),
+                ("store.queue_bound", 6)
+            ]
+        );
+        let shown = parse(&text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
     fn rust_log_wins_over_the_configured_filter() {
         let logging = LoggingConfig {
             filter: "warn".into(),

@@ -14,27 +14,37 @@
 //! the answer privately with a link to the earlier post.
 //!
 //! A "Post in channel" click answers with UPDATE_MESSAGE (callback type 7):
-//! the private answer loses its button, the public answer follows as a
-//! follow-up message, and the private answer is then edited to "Posted:"
-//! with a link to it. A message's answer is posted once: a second click (a
+//! the private answer loses its "Post in channel" button (its 👍/👎 stay),
+//! the public answer follows as a follow-up message, and the private
+//! answer is then edited to "Posted:" with a link to it. A message's answer is posted once: a second click (a
 //! stale client, a double click, a forged interaction) gets a private note
 //! instead. People who may not post never get the button.
 //!
 //! `/reload` is deferred (ephemeral) while the files are read and validated,
-//! then the response is edited with the outcome.
+//! then the response is edited with the outcome; when it succeeded and the
+//! store is shared with other processes, they are told to reload too.
+//!
+//! With a store, `/ask` questions are logged ([`super::records`]) and
+//! answers with a career topic carry 👍/👎 buttons ([`super::feedback`]).
+//! Buttons, select menus and modals are routed by their `custom_id`'s
+//! prefix: `post:` here, `vote:` and `comment:` to [`super::feedback`],
+//! `review:` to [`super::counsel`].
 
 use std::time::{Duration, Instant};
 
 use serenity::all::{
-    ChannelId, CommandInteraction, ComponentInteraction, Context, CreateAutocompleteResponse,
-    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateMessage, EditInteractionResponse, GuildId, Interaction, Message, MessageId,
-    MessageReference, Permissions, RoleId,
+    ChannelId, CommandInteraction, ComponentInteraction, Context, CreateActionRow,
+    CreateAutocompleteResponse, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, GuildId, Interaction,
+    Message, MessageId, MessageReference, Permissions, RoleId,
 };
 
 use super::commands::{BotCommand, CommandKind, PUBLIC_OPTION, QUESTION_OPTION};
+use super::counsel::{self, ReviewAction};
 use super::delivery::{deliver, deliver_with, RetryPolicy};
+use super::feedback::{self, Vote};
 use super::limits::Repeat;
+use super::records;
 use super::reload;
 use super::render::{no_pings, plan_messages, to_embeds, truncate, EmbedPlan, FIELD_VALUE_LIMIT};
 use super::sharing::{
@@ -47,7 +57,8 @@ use crate::config::Visibility;
 use crate::intent::Intent;
 
 /// Reply to a button whose `custom_id` this bot did not produce.
-const UNKNOWN_BUTTON: &str = "That button no longer works. Ask again to get a fresh one.";
+pub(super) const UNKNOWN_BUTTON: &str =
+    "That button no longer works. Ask again to get a fresh one.";
 /// Reply when the context menu's target message is missing from the payload.
 const MISSING_TARGET: &str = "I couldn't read that message.";
 /// Reply when the context menu's target has no career question in it.
@@ -145,11 +156,27 @@ pub async fn handle_interaction(
 ) -> Result<(), HandlerError> {
     match interaction {
         Interaction::Command(command) => handle_command(state, ctx, command).await,
-        Interaction::Component(component) => handle_button(state, ctx, component).await,
+        Interaction::Component(component) => handle_component(state, ctx, component).await,
         Interaction::Autocomplete(typing) => autocomplete(state, ctx, typing).await,
-        // The bot opens no modals.
+        Interaction::Modal(submitted) => feedback::handle_comment(state, ctx, submitted).await,
         _ => Ok(()),
     }
+}
+
+/// A button click or a menu pick, routed by its `custom_id`'s prefix.
+async fn handle_component(
+    state: &State,
+    ctx: &Context,
+    interaction: &ComponentInteraction,
+) -> Result<(), HandlerError> {
+    let custom_id = interaction.data.custom_id.as_str();
+    if let Some(vote) = Vote::parse(custom_id) {
+        return feedback::handle_vote(state, ctx, interaction, vote).await;
+    }
+    if let Some(action) = ReviewAction::parse(custom_id) {
+        return counsel::handle_review(state, ctx, interaction, action).await;
+    }
+    handle_button(state, ctx, interaction).await
 }
 
 async fn handle_command(
@@ -171,8 +198,15 @@ async fn handle_command(
         return respond_note(ctx, interaction, &note).await;
     };
     tracing::debug!(command = command.name(), user = %invoker.user, "command");
-    if command == BotCommand::Reload {
-        return reload_command(state, ctx, interaction, &invoker).await;
+    match command {
+        BotCommand::Reload => return reload_command(state, ctx, interaction, &invoker).await,
+        BotCommand::Review => {
+            return counsel::counselor_command(state, ctx, interaction, false).await
+        }
+        BotCommand::Stats => {
+            return counsel::counselor_command(state, ctx, interaction, true).await
+        }
+        _ => {}
     }
     match command.kind() {
         CommandKind::MessageMenu => answer_this_question(state, ctx, interaction, &invoker).await,
@@ -237,6 +271,12 @@ async fn reload_command(
     defer_privately(ctx, interaction).await?;
     let trigger = format!("/reload by user {}", invoker.user);
     let outcome = state.knowledge().reload_and_log(&trigger).await;
+    if let (Ok(_), Some(store)) = (&outcome, state.store()) {
+        // Other processes sharing the store reload too.
+        if let Err(error) = store.announce(crate::store::watch::Change::Reload).await {
+            tracing::warn!(%error, "could not tell other processes to reload");
+        }
+    }
     let edit = EditInteractionResponse::new()
         .content(reload::report(&outcome))
         .allowed_mentions(no_pings());
@@ -255,6 +295,8 @@ struct SlashOutput {
     shareable: Option<PostRequest>,
     /// Never worth posting publicly (the "what I can answer" reply).
     private_only: bool,
+    /// The career topics the answer covers, which 👍/👎 rate.
+    rated: Vec<Intent>,
 }
 
 fn slash_output(
@@ -269,18 +311,38 @@ fn slash_output(
             answers: vec![bot.answer(intent)],
             shareable: PostRequest::for_intents(&[intent]),
             private_only: false,
+            rated: vec![intent],
         },
         BotCommand::Ask => {
             let question = QUESTION_OPTION
                 .text_in(&interaction.data.options)
                 .unwrap_or_default();
-            let reply = bot.reply(question);
+            let classification = bot.classify(question);
+            let reply = bot.reply_to(&classification);
+            if let Some(log) = state.question_log() {
+                log.question(
+                    &bot,
+                    question,
+                    &classification,
+                    &reply,
+                    records::place(interaction.guild_id, interaction.channel_id),
+                    Some(&records::user_key(interaction.user.id)),
+                    interaction.guild_id.is_none(),
+                );
+            }
+            let answered = reply.kind == ReplyKind::Answered;
             SlashOutput {
-                shareable: match reply.kind {
-                    ReplyKind::Answered => PostRequest::for_intents(&reply.intents),
-                    _ => None,
+                shareable: if answered {
+                    PostRequest::for_intents(&reply.intents)
+                } else {
+                    None
                 },
                 private_only: matches!(reply.kind, ReplyKind::OutOfScope | ReplyKind::Empty),
+                rated: if answered {
+                    reply.intents.clone()
+                } else {
+                    Vec::new()
+                },
                 answers: reply.answers,
             }
         }
@@ -290,16 +352,22 @@ fn slash_output(
             })],
             shareable: None,
             private_only: false,
+            rated: Vec::new(),
         },
         BotCommand::Sources => SlashOutput {
             answers: vec![bot.sources()],
             shareable: None,
             private_only: false,
+            rated: Vec::new(),
         },
-        BotCommand::AnswerThisQuestion | BotCommand::Reload => SlashOutput {
+        BotCommand::AnswerThisQuestion
+        | BotCommand::Reload
+        | BotCommand::Review
+        | BotCommand::Stats => SlashOutput {
             answers: Vec::new(),
             shareable: None,
             private_only: true,
+            rated: Vec::new(),
         },
     }
 }
@@ -312,7 +380,8 @@ const HELP_TITLE: &str = "Help: how to ask me";
 struct HelpAudience {
     /// They may post answers in the channel ("Answer this question").
     may_post: bool,
-    /// They may run `/reload`.
+    /// They may run the counselor commands (`/reload`, `/review`,
+    /// `/stats`).
     may_reload: bool,
 }
 
@@ -329,7 +398,7 @@ fn help_answer(
     let mut lines: Vec<String> = Vec::new();
     let slash: Vec<String> = BotCommand::all()
         .filter(|command| command.kind() == CommandKind::Slash)
-        .filter(|command| *command != BotCommand::Reload || audience.may_reload)
+        .filter(|command| !command.counselor_only() || audience.may_reload)
         .map(|command| match command_id(command.name()) {
             Some(id) => format!("</{}:{id}>", command.name()),
             None => format!("`/{}`", command.name()),
@@ -429,8 +498,11 @@ async fn slash_command(
     let mut messages = messages.iter();
     let first = messages.next().map_or(&[][..], Vec::as_slice);
     let mut response = message_response(first, note, !public);
-    if let Some(request) = &button {
-        response = response.components(vec![request.button_row()]);
+    let votes = state
+        .question_log()
+        .and_then(|_| feedback::vote_buttons(&output.rated));
+    if let Some(row) = answer_row(button.as_ref(), votes) {
+        response = response.components(vec![row]);
     }
     let response = CreateInteractionResponse::Message(response);
     let responded = deliver_with(
@@ -514,11 +586,15 @@ async fn handle_button(
     let bot = state.bot();
     let answers: Vec<Answer> = topics.iter().map(|&topic| bot.answer(topic)).collect();
     // The private answer keeps its embeds (not sent, so unchanged) and
-    // loses the button.
+    // loses the "Post in channel" button; the vote buttons stay (with a
+    // store), so the answer can still be rated.
+    let votes = state
+        .question_log()
+        .and_then(|_| feedback::vote_buttons(topics));
     let update = CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()
             .content(POSTED_IN_CHANNEL)
-            .components(Vec::new())
+            .components(answer_row(None, votes).into_iter().collect())
             .allowed_mentions(no_pings()),
     );
     let updated = deliver_with(
@@ -670,6 +746,25 @@ async fn post_reply(
     })
 }
 
+/// The row under a slash answer: "Post in channel" (for `post`), then 👍
+/// and 👎 (`votes`); three buttons at most, within Discord's five a row.
+fn answer_row(
+    post: Option<&PostRequest>,
+    votes: Option<[serenity::all::CreateButton; 2]>,
+) -> Option<CreateActionRow> {
+    let mut buttons = Vec::new();
+    if let Some(request) = post {
+        buttons.push(request.button());
+    }
+    buttons.extend(votes.into_iter().flatten());
+    (!buttons.is_empty()).then_some(CreateActionRow::Buttons(buttons))
+}
+
+/// A private text message, pinging nobody.
+pub(super) fn private_note(note: &str) -> CreateInteractionResponseMessage {
+    message_response(&[], Some(note), true)
+}
+
 /// A message response with `embeds`, an optional text line, and no pings.
 fn message_response(
     embeds: &[EmbedPlan],
@@ -705,7 +800,7 @@ fn followup(
 }
 
 /// An ephemeral text reply to a command.
-async fn respond_note(
+pub(super) async fn respond_note(
     ctx: &Context,
     interaction: &CommandInteraction,
     note: &str,
@@ -721,7 +816,7 @@ async fn respond_note(
 }
 
 /// An ephemeral text reply to a button click.
-async fn respond_component_note(
+pub(super) async fn respond_component_note(
     ctx: &Context,
     interaction: &ComponentInteraction,
     note: &str,
@@ -738,7 +833,7 @@ async fn respond_component_note(
 
 /// Acknowledges `interaction` with a private "thinking…" state, for work
 /// that outlasts Discord's three-second answer window.
-async fn defer_privately(
+pub(super) async fn defer_privately(
     ctx: &Context,
     interaction: &CommandInteraction,
 ) -> Result<(), HandlerError> {

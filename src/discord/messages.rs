@@ -30,16 +30,24 @@
 //! the message and channel it answers. Replies do not fail when the
 //! question was deleted meanwhile (`fail_if_not_exists: false`: Discord
 //! then posts them as plain messages).
+//!
+//! With a store: questions are logged as [`super::records`] describes
+//! (queued, never awaited); on a store shared by several processes each
+//! message is claimed there before it is answered, and a message another
+//! process claimed is left to it; and answers with a career topic carry
+//! 👍/👎 buttons ([`super::feedback`]) on their last part.
 
 use serenity::all::{
-    ChannelId, Context, CreateMessage, GuildId, Message, MessageReference, MessageType,
-    MessageUpdateEvent, Ready, RoleId, User, UserId,
+    ChannelId, Context, CreateActionRow, CreateMessage, GuildId, Message, MessageReference,
+    MessageType, MessageUpdateEvent, Ready, RoleId, User, UserId,
 };
 
 use std::sync::Arc;
 
 use super::delivery::deliver;
+use super::feedback;
 use super::limits::Room;
+use super::records;
 use super::render::{no_pings, plan_messages, to_embeds};
 use super::state::{HandlerError, Policy, State};
 use crate::answer::{Answer, Reply, ReplyKind};
@@ -254,7 +262,9 @@ pub async fn handle_message(
     let Some(addressing) = addressed else {
         return Ok(());
     };
-    let reply = state.bot().reply(&message.content);
+    let bot = state.bot();
+    let classification = bot.classify(&message.content);
+    let reply = bot.reply_to(&classification);
     tracing::debug!(
         message = %message.id,
         channel = %message.channel_id,
@@ -264,13 +274,42 @@ pub async fn handle_message(
         "free-text message"
     );
     let kind = reply.kind;
-    let Some(answers) = answers_to_send(reply, addressing) else {
+    let votes = state
+        .question_log()
+        .filter(|_| kind == ReplyKind::Answered)
+        .and_then(|_| feedback::vote_row(&reply.intents));
+    // Queues the question's record when it is worth one; never waits.
+    let record = || {
+        let Some(log) = state.question_log() else {
+            return;
+        };
+        if records::worth_logging(addressing, &classification, &reply) {
+            log.question(
+                &bot,
+                &message.content,
+                &classification,
+                &reply,
+                records::place(message.guild_id, message.channel_id),
+                Some(&records::user_key(message.author.id)),
+                addressing == Addressing::Direct,
+            );
+        }
+    };
+    let Some(answers) = answers_to_send(reply.clone(), addressing) else {
+        // Not answered (a listen channel), but maybe worth a counselor's
+        // look. Not claimed: a claim would stop the answer if an edit
+        // then addresses the bot (see `super::records`).
+        record();
         return Ok(());
     };
     if !state.claim_answer(message.id) {
         tracing::debug!(message = %message.id, "already answered");
         return Ok(());
     }
+    if !records::claim(state.store(), message.id).await {
+        return Ok(());
+    }
+    record();
     let roles = message
         .member
         .as_ref()
@@ -292,11 +331,11 @@ pub async fn handle_message(
             if let Room::Waited(waited) = room {
                 tracing::info!(message = %message.id, ?waited, "answering after waiting for room");
             }
-            return send_answers(ctx, message, &answers).await;
+            return send_answers(ctx, message, &answers, votes).await;
         }
     }
     turn.wait().await;
-    send_answers(ctx, message, &answers).await
+    send_answers(ctx, message, &answers, votes).await
 }
 
 /// How long after a question was posted an edit that makes it addressed to
@@ -336,13 +375,14 @@ pub async fn handle_edit(
 }
 
 /// Sends `answers` as replies to `message`: the first message references it,
-/// any overflow follows in the same channel. If a part cannot be delivered,
-/// the rest is not sent (it would follow a missing beginning) and the error
-/// says so.
+/// any overflow follows in the same channel, and the last carries `votes`.
+/// If a part cannot be delivered, the rest is not sent (it would follow a
+/// missing beginning) and the error says so.
 async fn send_answers(
     ctx: &Context,
     message: &Message,
     answers: &[Answer],
+    votes: Option<CreateActionRow>,
 ) -> Result<(), HandlerError> {
     let parts = plan_messages(answers);
     for (index, embeds) in parts.iter().enumerate() {
@@ -351,6 +391,11 @@ async fn send_answers(
             .allowed_mentions(no_pings());
         if index == 0 {
             reply = reply.reference_message(reply_reference(message));
+        }
+        if index + 1 == parts.len() {
+            if let Some(row) = &votes {
+                reply = reply.components(vec![row.clone()]);
+            }
         }
         let mut what = format!(
             "answer part {} of {} to message {} in channel {}",

@@ -18,6 +18,11 @@
 //! - [`delivery`]: bounded retries of requests Discord failed transiently.
 //! - [`interactions`]: slash commands, the "Post in channel" button, the
 //!   "Answer this question" context menu.
+//! - [`records`]: which questions are logged in the store, and claims on
+//!   messages when several processes share it.
+//! - [`feedback`]: 👍/👎 buttons on answers and the 👎 comment form.
+//! - [`counsel`]: `/review` (teach or set aside unanswered questions) and
+//!   `/stats` (usage report and chart).
 //! - [`render`]: answers as embeds within Discord's limits; allowed mentions.
 //! - [`limits`]: flood limits on public posts (a bucket per person and
 //!   channel for free text, no repeat of a topic within a minute).
@@ -40,13 +45,16 @@
 pub mod bot_roles;
 pub mod commands;
 pub mod config;
+pub mod counsel;
 pub mod delivery;
 pub mod events;
+pub mod feedback;
 pub mod http_client;
 pub mod interactions;
 pub mod limits;
 pub mod messages;
 pub mod order;
+pub mod records;
 pub mod reload;
 pub mod render;
 pub mod sharing;

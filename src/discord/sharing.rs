@@ -70,11 +70,14 @@ impl PostRequest {
         PostRequest::for_intents(&intents)
     }
 
-    /// The action row holding the "Post in channel" button.
+    /// The "Post in channel" button.
+    pub fn button(&self) -> CreateButton {
+        CreateButton::new(self.custom_id()).label(POST_BUTTON_LABEL)
+    }
+
+    /// The action row holding the "Post in channel" button alone.
     pub fn button_row(&self) -> CreateActionRow {
-        CreateActionRow::Buttons(vec![
-            CreateButton::new(self.custom_id()).label(POST_BUTTON_LABEL)
-        ])
+        CreateActionRow::Buttons(vec![self.button()])
     }
 }
 

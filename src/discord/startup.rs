@@ -83,8 +83,6 @@ pub async fn run_client(
     knowledge: std::sync::Arc<LiveKnowledge>,
     store: Option<crate::store::Attached>,
 ) -> Result<(), DiscordError> {
-    // Handed to the event handlers' state (next change).
-    let _ = store;
     let intents = gateway_intents(&config.answering);
     // Listen for SIGHUP before connecting: from now on it reloads the
     // knowledge instead of ending the process.
@@ -101,6 +99,7 @@ pub async fn run_client(
         &config.answering,
         &config.discord.guild_ids,
         runs_shard_zero,
+        store,
     );
     let http = build_http(&config.discord)?;
     tracing::info!(

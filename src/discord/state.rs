@@ -22,6 +22,8 @@ use super::threads::ThreadParents;
 use crate::bot::CareerBot;
 use crate::config::{AnsweringConfig, Visibility};
 use crate::reload::LiveKnowledge;
+use crate::store::writer::QuestionLog;
+use crate::store::{Attached, Store};
 
 /// A failure while handling one event.
 #[derive(Debug, thiserror::Error)]
@@ -146,17 +148,21 @@ pub struct State {
     thread_parents: Arc<ThreadParents>,
     /// The bot's own role per server, for role mentions.
     bot_roles: Arc<BotRoles>,
+    /// The store and its question log, when the bot runs with one.
+    store: Option<Attached>,
 }
 
 impl State {
     /// A handler answering from `knowledge` under `answering`, registering
     /// slash commands in `guild_ids` (globally when empty) if it
-    /// `runs_shard_zero`.
+    /// `runs_shard_zero`; with `store`, questions and votes are logged and
+    /// the counselor commands read it.
     pub fn new(
         knowledge: Arc<LiveKnowledge>,
         answering: &AnsweringConfig,
         guild_ids: &[u64],
         runs_shard_zero: bool,
+        store: Option<Attached>,
     ) -> State {
         State {
             knowledge,
@@ -176,7 +182,20 @@ impl State {
             reply_order: Arc::new(ReplyOrder::default()),
             thread_parents: Arc::new(ThreadParents::default()),
             bot_roles: Arc::new(BotRoles::default()),
+            store,
         }
+    }
+
+    /// The store, when the bot runs with one: awaited only for what a
+    /// person asked of it (`/review`, `/stats`, teaching) and for claims.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref().map(|attached| &attached.store)
+    }
+
+    /// The question log, when the bot runs with a store: queued, never
+    /// awaited.
+    pub fn question_log(&self) -> Option<&QuestionLog> {
+        self.store.as_ref().map(|attached| &attached.log)
     }
 
     /// Records the bot's user id (from READY).

@@ -18,6 +18,9 @@
 //!   and global 429s, a 300-question burst in order), the bot's retries of
 //!   429s without `Retry-After` and 5xx, replies to deleted questions.
 //! - `reload`: knowledge edits on a live bot (SIGHUP, `/reload`).
+//! - `store`: questions logged for counselors, 👍/👎 with comments,
+//!   `/review` teaching, `/stats` with its chart, claims shared by two
+//!   processes on PostgreSQL.
 //! - `service`: the systemd unit in `contrib/`.
 //! - `timing`: the reply-time measurement (reported, not asserted).
 
@@ -30,4 +33,5 @@ mod reload;
 mod service;
 mod sharing;
 mod startup;
+mod store;
 mod timing;

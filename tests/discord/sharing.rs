@@ -111,19 +111,24 @@ async fn the_button_leaves_the_private_answer_once_it_posted() {
     let (answer, custom_id) = private_salary(&test, &world.student).await;
     let before = test.server.original_response(&answer).unwrap();
     let (clicked, updated) = click(&test, &world.student, &answer, &custom_id).await;
+    // The Post in channel button is gone; the 👍/👎 buttons stay.
+    let left: Vec<String> = updated.buttons().into_iter().map(|(id, _)| id).collect();
     assert_eq!(
-        updated.body["data"]["components"],
-        json!([]),
+        left,
+        ["vote:up:salary", "vote:down:salary"],
         "{}",
         updated.raw_body
     );
     public_post(&test, &clicked).await;
 
     // The private answer keeps its embeds, says it was posted, and has no
-    // button left: Discord would not let anyone click it again.
+    // Post in channel button left: Discord would not let anyone click it
+    // again.
     let after = test.server.original_response(&answer).unwrap();
     assert!(
-        payloads::buttons(&after["components"]).is_empty(),
+        !payloads::buttons(&after["components"])
+            .iter()
+            .any(|(id, _)| id.starts_with("post:")),
         "{after}"
     );
     assert_eq!(after["embeds"], before["embeds"]);
@@ -273,7 +278,14 @@ async fn only_counselors_post_publicly_when_counselor_roles_are_set() {
     let answer = test.slash(&world.student, "salary", &[]);
     let private = test.callback(&answer).await;
     assert!(private.is_ephemeral());
-    assert!(private.buttons().is_empty(), "{}", private.raw_body);
+    assert!(
+        !private
+            .buttons()
+            .iter()
+            .any(|(id, _)| id.starts_with("post:")),
+        "no Post in channel button: {}",
+        private.raw_body
+    );
     let original = test.server.original_response(&answer).unwrap();
     let forged = test
         .server

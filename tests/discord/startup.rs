@@ -102,7 +102,14 @@ async fn every_command_is_registered_with_its_options() {
     assert!(menu["description"].as_str().map_or(true, str::is_empty));
     let reload = command("reload");
     assert_eq!(reload["type"], 1);
-    assert_eq!(sent.len(), Intent::TOPICS.len() + 5, "nothing else");
+    assert_eq!(command("review")["type"], 1);
+    let days = option(&command("stats"), "days");
+    assert_eq!(days["type"], 4, "days is an integer");
+    assert_eq!(
+        (days["min_value"].as_u64(), days["max_value"].as_u64()),
+        (Some(1), Some(365))
+    );
+    assert_eq!(sent.len(), Intent::TOPICS.len() + 7, "nothing else");
 
     // Discord accepted them all, and nothing was registered globally.
     assert_eq!(
@@ -122,7 +129,7 @@ async fn without_guild_ids_commands_are_registered_globally() {
         "{}",
         registration.path
     );
-    assert_eq!(test.server.commands(None).len(), Intent::TOPICS.len() + 5);
+    assert_eq!(test.server.commands(None).len(), Intent::TOPICS.len() + 7);
 }
 
 #[tokio::test]

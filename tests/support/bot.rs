@@ -59,6 +59,11 @@ pub struct BotConfig {
     pub sharding_mode: String,
     /// `sharding.first`, `last`, `total` (for `mode = "range"`).
     pub shard_range: Option<(u32, u32, u32)>,
+    /// `store.url` (`None`: the key is left out, so the store is a SQLite
+    /// file beside the config, in the test's temporary directory).
+    pub store_url: Option<String>,
+    /// `store.log_direct_messages` (`None`: the default, off).
+    pub log_direct_messages: Option<bool>,
     /// `logging.filter`.
     pub log_filter: String,
     /// `RUST_LOG` for the process (`None`: unset, the config decides).
@@ -105,6 +110,8 @@ impl BotConfig {
             repeat_seconds: Some(0.0),
             sharding_mode: "auto".to_string(),
             shard_range: None,
+            store_url: None,
+            log_direct_messages: None,
             log_filter: "info".to_string(),
             rust_log: None,
             extra: String::new(),
@@ -168,6 +175,13 @@ impl BotConfig {
         toml += &format!("\n[sharding]\nmode = {}\n", string(&self.sharding_mode));
         if let Some((first, last, total)) = self.shard_range {
             toml += &format!("first = {first}\nlast = {last}\ntotal = {total}\n");
+        }
+        toml += "\n[store]\n";
+        if let Some(url) = &self.store_url {
+            toml += &format!("url = {}\n", string(url));
+        }
+        if let Some(log) = self.log_direct_messages {
+            toml += &format!("log_direct_messages = {log}\n");
         }
         toml += &format!("\n[logging]\nfilter = {}\n", string(&self.log_filter));
         toml += &self.extra;
