@@ -64,6 +64,8 @@ pub struct BotConfig {
     pub store_url: Option<String>,
     /// `store.log_direct_messages` (`None`: the default, off).
     pub log_direct_messages: Option<bool>,
+    /// `store.log_questions` (`None`: the default, on).
+    pub log_questions: Option<bool>,
     /// `logging.filter`.
     pub log_filter: String,
     /// `RUST_LOG` for the process (`None`: unset, the config decides).
@@ -112,6 +114,7 @@ impl BotConfig {
             shard_range: None,
             store_url: None,
             log_direct_messages: None,
+            log_questions: None,
             log_filter: "info".to_string(),
             rust_log: None,
             extra: String::new(),
@@ -182,6 +185,9 @@ impl BotConfig {
         }
         if let Some(log) = self.log_direct_messages {
             toml += &format!("log_direct_messages = {log}\n");
+        }
+        if let Some(log) = self.log_questions {
+            toml += &format!("log_questions = {log}\n");
         }
         toml += &format!("\n[logging]\nfilter = {}\n", string(&self.log_filter));
         toml += &self.extra;

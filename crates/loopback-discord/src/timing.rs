@@ -55,10 +55,23 @@ pub async fn measure_reply_times(
     count: usize,
     question: &str,
 ) -> Result<ReplyTimes, TimeoutError> {
-    let world = server.world().clone();
     let mut times = ReplyTimes::default();
-    for _ in 0..count {
-        let content = format!("{} {question}", world.bot.mention());
+    measure_numbered_replies(server, 0..count, |_| question.to_string(), &mut times).await?;
+    Ok(times)
+}
+
+/// Like [`measure_reply_times`], with question `n` for each `n` of
+/// `numbers` made by `question` (so each message can be new text), adding
+/// the reply times to `times`.
+pub async fn measure_numbered_replies(
+    server: &DiscordServer,
+    numbers: std::ops::Range<usize>,
+    question: impl Fn(usize) -> String,
+    times: &mut ReplyTimes,
+) -> Result<(), TimeoutError> {
+    let world = server.world().clone();
+    for n in numbers {
+        let content = format!("{} {}", world.bot.mention(), question(n));
         let posted = server
             .post(NewMessage::new(&world.student, &world.general, content))
             .map_err(|e| TimeoutError {
@@ -80,7 +93,7 @@ pub async fn measure_reply_times(
             .samples
             .push(reply.at.saturating_duration_since(sent.at));
     }
-    Ok(times)
+    Ok(())
 }
 
 /// Runs `work` to completion on a fresh multi-threaded runtime: the entry
