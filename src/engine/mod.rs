@@ -50,7 +50,8 @@ pub const SUGGEST: f32 = 0.25;
 /// A topic in a question with no sign it is about a career ("how much do i
 /// pay this month") needs this much.
 pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
-/// A second topic in a question whose clauses are read apart needs this.
+/// A topic in one clause of a question with no sign it is about a career
+/// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.55;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
@@ -596,7 +597,10 @@ impl Engine {
                 trace
                     .clauses
                     .push((clause_text.clone(), self.label(best), p));
-                let taken = reading.taken(CLAUSE_ACCEPT).map(|l| self.label(l));
+                // A clause of a question about a career is held to the bar a
+                // whole question is; without that sign, to a higher one.
+                let accept = if has_context { ACCEPT } else { CLAUSE_ACCEPT };
+                let taken = reading.taken(accept).map(|l| self.label(l));
                 parts.push((clause_text, taken));
             }
         }
