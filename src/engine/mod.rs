@@ -626,9 +626,10 @@ impl Engine {
         let stated_words: Vec<&str> = words.iter().map(|w| w.read.as_str()).collect();
         let stated = guards::stated_figures(&stated_words);
 
+        let antecedent = self.guards.antecedent(&text);
         for (part_text, label) in &parts {
             let label = label.or_else(|| self.aspect_lead(part_text, &whole, &mut trace));
-            let part = self.read_part(part_text, label, &whole, &mut trace);
+            let part = self.read_part(part_text, label, &whole, antecedent.as_ref(), &mut trace);
             verdict.merge(part);
         }
 
@@ -689,16 +690,27 @@ impl Engine {
     }
 
     /// What one part of a question (the whole sentence, or a clause) asks,
-    /// after the guard rails: aspects, and the part's subject.
+    /// after the guard rails: aspects, and the part's subject. A part whose
+    /// subject is "they" is about the `antecedent`, when the question named
+    /// another occupation before it.
     fn read_part(
         &self,
         part_text: &str,
         label: Option<ExampleLabel>,
         whole: &Reading,
+        antecedent: Option<&Subject>,
         trace: &mut QuestionTrace,
     ) -> SentenceVerdict {
         let matched = self.aspects.matching(part_text);
-        let subject = self.guards.subject(part_text);
+        let mut subject = self.guards.subject(part_text);
+        if subject == Subject::ThisCareer && Guards::has_people_pronoun(part_text) {
+            if let Some(named) = antecedent {
+                trace
+                    .guard_rails
+                    .push("\"they\" refers to the occupation named before it".into());
+                subject = named.clone();
+            }
+        }
         match &subject {
             Subject::ThisCareer => {}
             Subject::Alternative(title) => trace
