@@ -600,7 +600,13 @@ impl Engine {
                 // A clause of a question about a career is held to the bar a
                 // whole question is; without that sign, to a higher one.
                 let accept = if has_context { ACCEPT } else { CLAUSE_ACCEPT };
-                let taken = reading.taken(accept).map(|l| self.label(l));
+                // A clause that only names the career ("so for health IT,
+                // how long ...") sets up the questions after it: it asks
+                // what the career is only when it asks something itself.
+                let taken = reading.taken(accept).map(|l| self.label(l)).filter(|&l| {
+                    l != ExampleLabel::Intent(Intent::Overview)
+                        || questions::words_ask(sentence.clause_words(clause))
+                });
                 parts.push((clause_text, taken));
             }
         }
