@@ -50,6 +50,11 @@ pub const SUGGEST: f32 = 0.25;
 /// A topic in a question with no sign it is about a career ("how much do i
 /// pay this month") needs this much.
 pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
+/// ...unless the classifier gives everyday requests (`off_topic`) less than
+/// this: the stricter bar is there to keep everyday requests out, and a
+/// question it sees no trace of one in ("how much school do i need") is
+/// held to [`ACCEPT`].
+pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.55;
@@ -537,6 +542,15 @@ impl Engine {
             .collect()
     }
 
+    /// The probability `reading` gives `label`.
+    fn probability(&self, reading: &Reading, label: ExampleLabel) -> f32 {
+        reading
+            .ranked
+            .iter()
+            .find(|&&(l, _)| self.label(l) == label)
+            .map_or(0.0, |&(_, p)| p)
+    }
+
     fn label(&self, index: usize) -> ExampleLabel {
         self.labels[index]
     }
@@ -581,6 +595,7 @@ impl Engine {
             has_context
                 || !label.intent().is_some_and(Intent::is_topic)
                 || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
+                || self.probability(&whole, ExampleLabel::OffTopic) < EVERYDAY_AT_MOST
         });
         if !has_context {
             trace
