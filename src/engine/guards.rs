@@ -5,6 +5,9 @@
 //!   from an occupation word anywhere in the message: "my mom is a nurse and
 //!   says the pay is good" is still about this career, "how much do travel
 //!   nurses make" is not. A question with no subject is about this career.
+//!   "They" in a question that named another occupation before it, and not
+//!   this career, stands for that occupation ("curious about pharmacists,
+//!   what do they make").
 //! - **Aspects.** The aspect catalogue's patterns say what within a topic is
 //!   asked ("per hour", "online").
 //! - **Stated figures.** Dollar amounts and percentages a student writes, so
@@ -133,6 +136,50 @@ impl Guards {
                 .any(|w| matches!(w, "they" | "them" | "their" | "theyre" | "these" | "those"))
     }
 
+    /// Whom "they" stands for in the question `text`: the occupation named
+    /// before the first pronoun for people ("curious about database
+    /// administrators, what do they make"), when the question never names
+    /// this career. An occupation that describes someone ("my mom is a
+    /// nurse", "i am a cashier") is background, not what "they" refers to.
+    pub fn antecedent(&self, text: &str) -> Option<Subject> {
+        if text.len() > MAX_SUBJECT_TEXT_BYTES || self.names_this_career(text) {
+            return None;
+        }
+        let words: Vec<&str> = text.split(' ').collect();
+        let pronoun = words.iter().position(|w| is_people_pronoun(w))?;
+        let before = words[..pronoun].join(" ");
+        let cleaned = self.occupation_exception.replace_all(&before, " ");
+        let mut found: Option<(usize, Subject)> = None;
+        let mut consider = |start: usize, subject: Subject| {
+            let describes = cleaned[..start]
+                .trim_end()
+                .rsplit(' ')
+                .take(2)
+                .any(|w| matches!(w, "is" | "am" | "was" | "be"));
+            let later = match &found {
+                Some((at, _)) => start > *at,
+                None => true,
+            };
+            if !describes && later {
+                found = Some((start, subject));
+            }
+        };
+        for (title, names) in &self.alternatives {
+            for m in names.find_iter(&cleaned) {
+                consider(m.start(), Subject::Alternative(title.clone()));
+            }
+        }
+        for m in self.other_occupation.find_iter(&cleaned) {
+            consider(m.start(), Subject::Other(m.as_str().to_string()));
+        }
+        found.map(|(_, subject)| subject)
+    }
+
+    /// Whether `text` holds a pronoun for the people in an occupation.
+    pub fn has_people_pronoun(text: &str) -> bool {
+        text.split(' ').any(is_people_pronoun)
+    }
+
     /// `text` with every related career's name read as this career's token.
     pub fn mark_alternatives(&self, text: &str) -> String {
         let mut out = text.to_string();
@@ -202,6 +249,10 @@ impl Guards {
             None => Subject::ThisCareer,
         }
     }
+}
+
+fn is_people_pronoun(word: &str) -> bool {
+    matches!(word, "they" | "them" | "their" | "theyre")
 }
 
 /// The figures stated in `words` (normalised): "40,430", "40k", "15
@@ -283,6 +334,38 @@ mod tests {
         assert_eq!(
             guards.subject("how much do database administrators make"),
             Subject::Alternative("Database administrator".into())
+        );
+    }
+
+    #[test]
+    fn they_refers_to_the_occupation_named_before_it() {
+        let knowledge = Knowledge::embedded().expect("built-in knowledge");
+        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        // (question, whom "they" stands for: None is this career)
+        let cases = [
+            (
+                "thinking about electricians what do they make",
+                Some("electricians"),
+            ),
+            (
+                "how long is school for a plumber do they need a license",
+                Some("plumber"),
+            ),
+            ("my dad is a mechanic what do they make", None),
+            ("i am a cashier how much school do they need", None),
+            ("what do they make", None),
+            ("pharmacists vs thiscareer what do they make", None),
+        ];
+        for (text, expected) in cases {
+            let found = guards.antecedent(text);
+            match expected {
+                Some(name) => assert_eq!(found, Some(Subject::Other(name.into())), "{text}"),
+                None => assert_eq!(found, None, "{text}"),
+            }
+        }
+        assert_eq!(
+            guards.antecedent("curious about database administrators what do they earn"),
+            Some(Subject::Alternative("Database administrator".into()))
         );
     }
 }

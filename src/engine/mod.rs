@@ -50,7 +50,13 @@ pub const SUGGEST: f32 = 0.25;
 /// A topic in a question with no sign it is about a career ("how much do i
 /// pay this month") needs this much.
 pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
-/// A second topic in a question whose clauses are read apart needs this.
+/// ...unless the classifier gives everyday requests (`off_topic`) less than
+/// this: the stricter bar is there to keep everyday requests out, and a
+/// question it sees no trace of one in ("how much school do i need") is
+/// held to [`ACCEPT`].
+pub const EVERYDAY_AT_MOST: f32 = 0.05;
+/// A topic in one clause of a question with no sign it is about a career
+/// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.55;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
@@ -536,6 +542,15 @@ impl Engine {
             .collect()
     }
 
+    /// The probability `reading` gives `label`.
+    fn probability(&self, reading: &Reading, label: ExampleLabel) -> f32 {
+        reading
+            .ranked
+            .iter()
+            .find(|&&(l, _)| self.label(l) == label)
+            .map_or(0.0, |&(_, p)| p)
+    }
+
     fn label(&self, index: usize) -> ExampleLabel {
         self.labels[index]
     }
@@ -580,6 +595,7 @@ impl Engine {
             has_context
                 || !label.intent().is_some_and(Intent::is_topic)
                 || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
+                || self.probability(&whole, ExampleLabel::OffTopic) < EVERYDAY_AT_MOST
         });
         if !has_context {
             trace
@@ -596,7 +612,16 @@ impl Engine {
                 trace
                     .clauses
                     .push((clause_text.clone(), self.label(best), p));
-                let taken = reading.taken(CLAUSE_ACCEPT).map(|l| self.label(l));
+                // A clause of a question about a career is held to the bar a
+                // whole question is; without that sign, to a higher one.
+                let accept = if has_context { ACCEPT } else { CLAUSE_ACCEPT };
+                // A clause that only names the career ("so for health IT,
+                // how long ...") sets up the questions after it: it asks
+                // what the career is only when it asks something itself.
+                let taken = reading.taken(accept).map(|l| self.label(l)).filter(|&l| {
+                    l != ExampleLabel::Intent(Intent::Overview)
+                        || questions::words_ask(sentence.clause_words(clause))
+                });
                 parts.push((clause_text, taken));
             }
         }
@@ -622,9 +647,10 @@ impl Engine {
         let stated_words: Vec<&str> = words.iter().map(|w| w.read.as_str()).collect();
         let stated = guards::stated_figures(&stated_words);
 
+        let antecedent = self.guards.antecedent(&text);
         for (part_text, label) in &parts {
             let label = label.or_else(|| self.aspect_lead(part_text, &whole, &mut trace));
-            let part = self.read_part(part_text, label, &whole, &mut trace);
+            let part = self.read_part(part_text, label, &whole, antecedent.as_ref(), &mut trace);
             verdict.merge(part);
         }
 
@@ -685,16 +711,27 @@ impl Engine {
     }
 
     /// What one part of a question (the whole sentence, or a clause) asks,
-    /// after the guard rails: aspects, and the part's subject.
+    /// after the guard rails: aspects, and the part's subject. A part whose
+    /// subject is "they" is about the `antecedent`, when the question named
+    /// another occupation before it.
     fn read_part(
         &self,
         part_text: &str,
         label: Option<ExampleLabel>,
         whole: &Reading,
+        antecedent: Option<&Subject>,
         trace: &mut QuestionTrace,
     ) -> SentenceVerdict {
         let matched = self.aspects.matching(part_text);
-        let subject = self.guards.subject(part_text);
+        let mut subject = self.guards.subject(part_text);
+        if subject == Subject::ThisCareer && Guards::has_people_pronoun(part_text) {
+            if let Some(named) = antecedent {
+                trace
+                    .guard_rails
+                    .push("\"they\" refers to the occupation named before it".into());
+                subject = named.clone();
+            }
+        }
         match &subject {
             Subject::ThisCareer => {}
             Subject::Alternative(title) => trace

@@ -73,42 +73,45 @@ pub struct Sentence {
 impl Sentence {
     /// Whether this sentence asks something (see the module docs).
     pub fn asks(&self) -> bool {
-        if self.question_mark {
-            return true;
-        }
-        // Numbered asks ("1) what degree"): skip the number.
-        let words: Vec<&str> = self
-            .words
-            .iter()
-            .map(String::as_str)
-            .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 2)
-            .collect();
-        let Some(first) = words.first() else {
-            return false;
-        };
-        if QUESTION_OPENERS.contains(first) {
-            return true;
-        }
-        // "so what's the pay", "ok and how long is school".
-        if words.len() > 1
-            && [
-                "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um",
-                "then", "oh", "haha",
-            ]
-            .contains(first)
-            && QUESTION_OPENERS.contains(&words[1])
-        {
-            return true;
-        }
-        REQUEST_PHRASES
-            .iter()
-            .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+        self.question_mark || words_ask(&self.words)
     }
 
     /// The words of one clause.
     pub fn clause_words(&self, clause: usize) -> &[String] {
         &self.words[self.clauses[clause].clone()]
     }
+}
+
+/// Whether `words` ask something by their wording alone: a question word
+/// or auxiliary first (after a list number or a filler such as "so"), or a
+/// request phrase anywhere.
+pub fn words_ask(words: &[String]) -> bool {
+    // Numbered asks ("1) what degree"): skip the number.
+    let words: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 2)
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    if QUESTION_OPENERS.contains(first) {
+        return true;
+    }
+    // "so what's the pay", "ok and how long is school".
+    if words.len() > 1
+        && [
+            "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um", "then",
+            "oh", "haha",
+        ]
+        .contains(first)
+        && QUESTION_OPENERS.contains(&words[1])
+    {
+        return true;
+    }
+    REQUEST_PHRASES
+        .iter()
+        .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
 }
 
 /// "1" to "9": how students number the questions in a post (a list number
@@ -253,6 +256,24 @@ mod tests {
             ["whats the pay", "do i need a degree", "is it growing"]
         );
         assert!(sentences[0].question_mark);
+    }
+
+    #[test]
+    fn clauses_that_ask_by_their_wording() {
+        // (clause, whether it asks by its words alone)
+        let cases = [
+            ("what is it", true),
+            ("so how long is school", true),
+            ("2 where do they work", true),
+            ("tell me the pay", true),
+            ("okay so for thiscareer", false),
+            ("healthcare", false),
+            ("so thiscareer", false),
+        ];
+        for (clause, expected) in cases {
+            let words: Vec<String> = clause.split(' ').map(str::to_string).collect();
+            assert_eq!(words_ask(&words), expected, "{clause}");
+        }
     }
 
     #[test]

@@ -42,25 +42,27 @@ mod embedded {
             ];
         };
     }
+    // In file-name order, the order `read_dir` reads a directory in: the
+    // same files train the same model from either source.
     example_files!(
-        "overview.txt",
-        "duties.txt",
-        "workplace.txt",
-        "education.txt",
-        "certification.txt",
-        "salary.txt",
-        "outlook.txt",
+        "acknowledgement.txt",
         "alternatives.txt",
+        "certification.txt",
+        "duties.txt",
+        "education.txt",
+        "goodbye.txt",
         "greeting.txt",
         "help.txt",
-        "thanks.txt",
-        "goodbye.txt",
-        "acknowledgement.txt",
         "insult.txt",
-        "uncovered.txt",
-        "other_occupation.txt",
-        "off_topic.txt",
         "off_topic.clinc150-val.txt",
+        "off_topic.txt",
+        "other_occupation.txt",
+        "outlook.txt",
+        "overview.txt",
+        "salary.txt",
+        "thanks.txt",
+        "uncovered.txt",
+        "workplace.txt",
     );
     pub const SOURCE_DOCUMENT: (&str, &str) = (
         "sources/health-it-specialist-article.txt",
