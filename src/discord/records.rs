@@ -19,8 +19,11 @@
 //! awaited. The one store call a free-text answer waits for is the claim
 //! ([`claim`]), made only when the store is shared by several processes
 //! (PostgreSQL); a single process on SQLite needs none. A claim waits at
-//! most [`CLAIM_TIMEOUT`]; one that fails or takes longer answers anyway: a store outage must never lose a question, and a double
-//! answer is the lesser harm. A question is logged by the process that
+//! most [`CLAIM_TIMEOUT`]; one that fails or takes longer answers anyway (a
+//! store outage must never lose a question, and a double
+//! answer is the lesser harm), and pauses claims for
+//! [`CLAIM_PAUSE_SECONDS`], so an outage delays one answer, not every
+//! one. A question is logged by the process that
 //! answers it, after its claim. A listen-channel message logged without an
 //! answer (a "did you mean" nobody asked for) is not claimed, since the
 //! claim would stop the answer if an edit then mentions the bot; in the
@@ -40,6 +43,10 @@ use crate::store::{unix_now, Store};
 /// anyway (a store that is down would otherwise hold every answer for the
 /// pool's connection timeout).
 pub const CLAIM_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// After a claim fails or times out, this process answers without
+/// claiming for this long, so an outage delays one answer, not every one.
+pub const CLAIM_PAUSE_SECONDS: i64 = 30;
 
 /// What the log says when another process already answers a message.
 pub const ALREADY_CLAIMED: &str = "already claimed by another process";
@@ -83,25 +90,34 @@ pub async fn claim(store: Option<&Store>, message: MessageId) -> bool {
     let Some(store) = store.filter(|store| store.url().is_shared()) else {
         return true;
     };
-    match tokio::time::timeout(CLAIM_TIMEOUT, store.claim(message.get(), unix_now())).await {
+    let now = unix_now();
+    if store.claims_paused(now) {
+        tracing::debug!(message = %message, "claims paused after a failure; answering unclaimed");
+        return true;
+    }
+    match tokio::time::timeout(CLAIM_TIMEOUT, store.claim(message.get(), now)).await {
         Ok(Ok(true)) => true,
         Ok(Ok(false)) => {
             tracing::info!(message = %message, "{ALREADY_CLAIMED}; not answering");
             false
         }
         Ok(Err(error)) => {
+            store.pause_claims(now + CLAIM_PAUSE_SECONDS);
             tracing::warn!(
                 message = %message,
                 %error,
-                "could not claim the message in the store; answering anyway"
+                pause_seconds = CLAIM_PAUSE_SECONDS,
+                "could not claim the message in the store; answering anyway, unclaimed for a while"
             );
             true
         }
         Err(_) => {
+            store.pause_claims(now + CLAIM_PAUSE_SECONDS);
             tracing::warn!(
                 message = %message,
                 timeout = ?CLAIM_TIMEOUT,
-                "the store did not take the claim in time; answering anyway"
+                pause_seconds = CLAIM_PAUSE_SECONDS,
+                "the store did not take the claim in time; answering anyway, unclaimed for a while"
             );
             true
         }

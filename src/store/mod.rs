@@ -252,6 +252,9 @@ pub struct Attached {
 pub struct Store {
     url: StoreUrl,
     pool: Pool,
+    /// Until when (Unix seconds) claims are skipped, after one failed:
+    /// shared by every clone, so one process pauses once.
+    claims_paused_until: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Store {
@@ -331,6 +334,7 @@ impl Store {
                 Store {
                     url: url.clone(),
                     pool: Pool::Sqlite(pool),
+                    claims_paused_until: Default::default(),
                 }
             }
             StoreUrl::Postgres(address) => {
@@ -356,6 +360,7 @@ impl Store {
                 Store {
                     url: url.clone(),
                     pool: Pool::Postgres(pool),
+                    claims_paused_until: Default::default(),
                 }
             }
         };
@@ -482,6 +487,20 @@ impl Store {
             .map_err(query_error("claiming a message"))?
             .rows_affected());
         Ok(done == 1)
+    }
+
+    /// Whether claims are paused at `now` (a claim failed recently).
+    pub fn claims_paused(&self, now: i64) -> bool {
+        now < self
+            .claims_paused_until
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Skips claims until `until` (Unix seconds): a store that just failed
+    /// a claim would make every answer wait for it again.
+    pub fn pause_claims(&self, until: i64) {
+        self.claims_paused_until
+            .fetch_max(until, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Removes questions and votes older than `before`, and claims older

@@ -557,6 +557,17 @@ async fn a_shared_store_that_is_down_loses_no_question() {
         .wait_for_output("; answering anyway", WAIT)
         .await
         .expect("the failed claim is logged");
+    // Claims pause after a failure: the next question does not wait on the
+    // dead store again (its claim would be logged before its reply).
+    let again = test.ask(&world.student, "what degree do i need?");
+    let reply = test.reply_to(&again).await;
+    assert!(!reply.text().is_empty(), "{}", reply.raw_body);
+    assert_eq!(
+        test.bot.output_count("; answering anyway"),
+        1,
+        "one failed claim, then none tried: {}",
+        test.bot.output_text()
+    );
 }
 
 /// The group id a review message shows ("**Group 12**").
