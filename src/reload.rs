@@ -83,6 +83,11 @@ pub enum ReloadError {
     Interrupted(#[source] tokio::task::JoinError),
 }
 
+/// The bot from `source`'s knowledge with `taught` examples joined.
+fn build(source: &KnowledgeSource, taught: &[Example]) -> Result<CareerBot, KnowledgeError> {
+    Ok(CareerBot::new(source.load()?.with_taught(taught)))
+}
+
 /// The knowledge source and the bot answering from it now.
 #[derive(Debug)]
 pub struct LiveKnowledge {
@@ -115,8 +120,8 @@ impl LiveKnowledge {
         source: KnowledgeSource,
         taught: Vec<Example>,
     ) -> Result<LiveKnowledge, KnowledgeError> {
-        let knowledge = source.load()?.with_taught(&taught);
-        let live = LiveKnowledge::new(source, Arc::new(CareerBot::new(knowledge)));
+        let bot = build(&source, &taught)?;
+        let live = LiveKnowledge::new(source, Arc::new(bot));
         *live.taught.lock().unwrap_or_else(PoisonError::into_inner) = taught;
         Ok(live)
     }
@@ -142,7 +147,7 @@ impl LiveKnowledge {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let taught = self.taught_examples();
-        let bot = CareerBot::new(self.source.load()?.with_taught(&taught));
+        let bot = build(&self.source, &taught)?;
         self.bot.replace(Arc::new(bot));
         let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
         Ok(Reloaded::Swapped {
@@ -167,7 +172,7 @@ impl LiveKnowledge {
             .reloading
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let bot = CareerBot::new(self.source.load()?.with_taught(&taught));
+        let bot = build(&self.source, &taught)?;
         let examples = taught.len();
         *self.taught.lock().unwrap_or_else(PoisonError::into_inner) = taught;
         self.bot.replace(Arc::new(bot));

@@ -30,7 +30,7 @@ fn question(bot: &CareerBot, message: &str, at: i64, asker: &str) -> QuestionRec
     QuestionRecord::new(
         &classification,
         &reply,
-        bot.engine().normalized_text(message),
+        || bot.engine().normalized_text(message),
         Place {
             front_end: "discord",
             guild_id: Some(10),

@@ -192,11 +192,13 @@ pub fn mentions_user(content: &str, user: UserId) -> bool {
 /// The answers to send for `reply`, or `None` for silence. Where nobody
 /// addressed the bot (a listen channel) only career answers are sent: no
 /// small talk, no "what I can answer".
-pub fn answers_to_send(reply: Reply, addressing: Addressing) -> Option<Vec<Answer>> {
+pub fn answers_to_send(reply: &Reply, addressing: Addressing) -> Option<&[Answer]> {
     match (reply.kind, addressing) {
-        (ReplyKind::Answered, _) => Some(reply.answers),
+        (ReplyKind::Answered, _) => Some(&reply.answers),
         (_, Addressing::ListenChannel) => None,
-        (ReplyKind::SmallTalk | ReplyKind::OutOfScope | ReplyKind::Empty, _) => Some(reply.answers),
+        (ReplyKind::SmallTalk | ReplyKind::OutOfScope | ReplyKind::Empty, _) => {
+            Some(&reply.answers)
+        }
     }
 }
 
@@ -295,7 +297,7 @@ pub async fn handle_message(
             );
         }
     };
-    let Some(answers) = answers_to_send(reply.clone(), addressing) else {
+    let Some(answers) = answers_to_send(&reply, addressing) else {
         // Not answered (a listen channel), but maybe worth a counselor's
         // look. Not claimed: a claim would stop the answer if an edit
         // then addresses the bot (see `super::records`).
@@ -331,11 +333,11 @@ pub async fn handle_message(
             if let Room::Waited(waited) = room {
                 tracing::info!(message = %message.id, ?waited, "answering after waiting for room");
             }
-            return send_answers(ctx, message, &answers, votes).await;
+            return send_answers(ctx, message, answers, votes).await;
         }
     }
     turn.wait().await;
-    send_answers(ctx, message, &answers, votes).await
+    send_answers(ctx, message, answers, votes).await
 }
 
 /// How long after a question was posted an edit that makes it addressed to
@@ -606,10 +608,10 @@ mod tests {
             ReplyKind::Empty,
             ReplyKind::SmallTalk,
         ] {
-            assert!(answers_to_send(reply(kind), Addressing::Mention).is_some());
-            assert!(answers_to_send(reply(kind), Addressing::Direct).is_some());
-            assert!(answers_to_send(reply(kind), Addressing::ListenChannel).is_none());
+            assert!(answers_to_send(&reply(kind), Addressing::Mention).is_some());
+            assert!(answers_to_send(&reply(kind), Addressing::Direct).is_some());
+            assert!(answers_to_send(&reply(kind), Addressing::ListenChannel).is_none());
         }
-        assert!(answers_to_send(reply(ReplyKind::Answered), Addressing::ListenChannel).is_some());
+        assert!(answers_to_send(&reply(ReplyKind::Answered), Addressing::ListenChannel).is_some());
     }
 }

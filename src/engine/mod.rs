@@ -436,12 +436,7 @@ impl Engine {
         message: &str,
         count: usize,
     ) -> Vec<(&'e Example, f32)> {
-        let normalized = self.normalizer.normalize(message);
-        let words = self
-            .guards
-            .mark_career(normalized.words().map(str::to_string).collect());
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        let target = features::extract_plain(&words);
+        let target = self.similarity_features(message);
         let mut scored: Vec<(&Example, f32)> = examples
             .iter()
             .map(|example| {

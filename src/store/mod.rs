@@ -266,6 +266,10 @@ impl Store {
             url: url.to_string(),
             source,
         };
+        let migrate_error = |source| StoreError::Migrate {
+            url: url.to_string(),
+            source,
+        };
         let store = match url {
             StoreUrl::Sqlite(path) => {
                 let open_error = |source: sqlx::Error| match &source {
@@ -327,10 +331,7 @@ impl Store {
                 sqlx::migrate!("src/store/migrations/sqlite")
                     .run(&pool)
                     .await
-                    .map_err(|source| StoreError::Migrate {
-                        url: url.to_string(),
-                        source,
-                    })?;
+                    .map_err(migrate_error)?;
                 Store {
                     url: url.clone(),
                     pool: Pool::Sqlite(pool),
@@ -353,10 +354,7 @@ impl Store {
                 sqlx::migrate!("src/store/migrations/postgres")
                     .run(&pool)
                     .await
-                    .map_err(|source| StoreError::Migrate {
-                        url: url.to_string(),
-                        source,
-                    })?;
+                    .map_err(migrate_error)?;
                 Store {
                     url: url.clone(),
                     pool: Pool::Postgres(pool),

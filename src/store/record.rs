@@ -118,11 +118,13 @@ pub struct QuestionRecord {
 
 impl QuestionRecord {
     /// The record of a message the bot classified and answered with
-    /// `reply`; `normalized` is the engine's normalised text of it.
+    /// `reply`; `normalized` gives the engine's normalised text of it,
+    /// called only when the text is kept (most questions are answered and
+    /// keep none).
     pub fn new(
         classification: &Classification,
         reply: &Reply,
-        normalized: String,
+        normalized: impl FnOnce() -> String,
         place: Place,
         asker: Option<String>,
         asked_at: i64,
@@ -149,7 +151,7 @@ impl QuestionRecord {
             aspects: classification.aspects(),
             uncovered,
             suggestion,
-            text: outcome.wants_review().then_some(normalized),
+            text: outcome.wants_review().then(normalized),
         }
     }
 }
@@ -299,7 +301,7 @@ mod tests {
         QuestionRecord::new(
             &classification,
             &reply,
-            message.to_lowercase(),
+            || message.to_lowercase(),
             Place::default(),
             None,
             0,

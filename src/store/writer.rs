@@ -291,7 +291,7 @@ impl QuestionLog {
         let record = QuestionRecord::new(
             classification,
             reply,
-            bot.engine().normalized_text(message),
+            || bot.engine().normalized_text(message),
             place,
             user.map(|user| self.hasher.hash(user)),
             unix_now(),

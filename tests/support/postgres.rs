@@ -231,15 +231,7 @@ impl OwnPostgres {
     /// Stops the server at once, without a checkpoint, as a crash would
     /// (`pg_ctl stop -m immediate`); returns when it is gone.
     pub fn stop(&mut self) {
-        let output = self
-            .server_program("pg_ctl")
-            .arg("-D")
-            .arg(self.data_dir())
-            .args(["-m", "immediate", "-w", "-t"])
-            .arg(SERVER_WAIT.as_secs().to_string())
-            .arg("stop")
-            .output()
-            .expect("pg_ctl runs");
+        let output = self.immediate_stop().output().expect("pg_ctl runs");
         assert_success("pg_ctl stop", &output);
         self.running = false;
     }
@@ -250,6 +242,18 @@ impl OwnPostgres {
         if let Err(error) = self.start_server() {
             panic!("the test's own PostgreSQL did not start again: {error}");
         }
+    }
+
+    /// `pg_ctl stop` without a checkpoint, waiting until the server is gone.
+    fn immediate_stop(&self) -> Command {
+        let mut command = self.server_program("pg_ctl");
+        command
+            .arg("-D")
+            .arg(self.data_dir())
+            .args(["-m", "immediate", "-w", "-t"])
+            .arg(SERVER_WAIT.as_secs().to_string())
+            .arg("stop");
+        command
     }
 
     fn data_dir(&self) -> PathBuf {
@@ -329,14 +333,7 @@ impl OwnPostgres {
 impl Drop for OwnPostgres {
     fn drop(&mut self) {
         if self.running {
-            let _ = self
-                .server_program("pg_ctl")
-                .arg("-D")
-                .arg(self.data_dir())
-                .args(["-m", "immediate", "-w", "-t"])
-                .arg(SERVER_WAIT.as_secs().to_string())
-                .arg("stop")
-                .output();
+            let _ = self.immediate_stop().output();
         }
         // The TempDir removes the directory after this.
     }
