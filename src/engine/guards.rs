@@ -147,15 +147,81 @@ impl Guards {
         }
         let words: Vec<&str> = text.split(' ').collect();
         let pronoun = words.iter().position(|w| is_people_pronoun(w))?;
-        let before = words[..pronoun].join(" ");
-        let cleaned = self.occupation_exception.replace_all(&before, " ");
+        self.last_named_occupation(&words[..pronoun].join(" "))
+    }
+
+    /// Whom the message is about when a question names nobody: the
+    /// occupation last named in the sentences before it (`earlier`, in
+    /// order), when that is not this career ("i looked into radiology
+    /// tech. how long do they train" is about radiology techs; "i like
+    /// health info tech. do they need a license" about this career).
+    /// `None` means this career.
+    pub fn antecedent_before(&self, earlier: &[String]) -> Option<Subject> {
+        earlier
+            .iter()
+            .rev()
+            .find_map(|sentence| self.last_mention(sentence))
+            .filter(|subject| *subject != Subject::ThisCareer)
+    }
+
+    /// The occupation `text` names last, this career included, leaving out
+    /// one that describes someone ("my mom is a nurse", "she works as a
+    /// cashier"): whom what follows is about.
+    pub fn last_mention(&self, text: &str) -> Option<Subject> {
+        if text.len() > MAX_SUBJECT_TEXT_BYTES {
+            return None;
+        }
+        let cleaned = self.blank_exceptions(text);
+        let career = self
+            .career_alias
+            .find_iter(&cleaned)
+            .map(|m| m.start())
+            .chain(
+                cleaned
+                    .match_indices(CAREER_TOKEN)
+                    .filter(|(at, _)| is_whole_word(&cleaned, *at, CAREER_TOKEN.len()))
+                    .map(|(at, _)| at),
+            )
+            .max();
+        match (career, self.last_named_in(text, &cleaned)) {
+            (Some(at), Some((other_at, other))) if other_at > at => Some(other),
+            (Some(_), _) => Some(Subject::ThisCareer),
+            (None, found) => found.map(|(_, subject)| subject),
+        }
+    }
+
+    /// The last occupation `text` names as something wanted or asked
+    /// about, not one describing someone ("my mom is a nurse", "i am a
+    /// cashier").
+    fn last_named_occupation(&self, text: &str) -> Option<Subject> {
+        let cleaned = self.blank_exceptions(text);
+        self.last_named_in(text, &cleaned)
+            .map(|(_, subject)| subject)
+    }
+
+    /// `text` with each occupation exception ("nursing home", "services
+    /// manager") blanked out letter for letter, so positions still match.
+    fn blank_exceptions(&self, text: &str) -> String {
+        self.occupation_exception
+            .replace_all(text, |found: &regex::Captures<'_>| {
+                " ".repeat(found[0].len())
+            })
+            .into_owned()
+    }
+
+    /// [`Guards::last_named_occupation`] on `text` with its exceptions
+    /// blanked (`cleaned`), with where the occupation starts. Related
+    /// careers are found in the text as written: "health services
+    /// manager" is one, though "services manager" is an exception.
+    fn last_named_in(&self, text: &str, cleaned: &str) -> Option<(usize, Subject)> {
         let mut found: Option<(usize, Subject)> = None;
         let mut consider = |start: usize, subject: Subject| {
-            let describes = cleaned[..start]
-                .trim_end()
-                .rsplit(' ')
+            let mut before = cleaned[..start].trim_end().rsplit(' ');
+            let describes = before
+                .by_ref()
                 .take(2)
-                .any(|w| matches!(w, "is" | "am" | "was" | "be"));
+                .any(|w| DESCRIBING_WORDS.contains(&w) || POSSESSIVES.contains(&w))
+                || before.next().is_some_and(|w| POSSESSIVES.contains(&w));
             let later = match &found {
                 Some((at, _)) => start > *at,
                 None => true,
@@ -165,14 +231,26 @@ impl Guards {
             }
         };
         for (title, names) in &self.alternatives {
-            for m in names.find_iter(&cleaned) {
+            for m in names.find_iter(text) {
                 consider(m.start(), Subject::Alternative(title.clone()));
             }
         }
-        for m in self.other_occupation.find_iter(&cleaned) {
+        for m in self.other_occupation.find_iter(cleaned) {
             consider(m.start(), Subject::Other(m.as_str().to_string()));
         }
-        found.map(|(_, subject)| subject)
+        found
+    }
+
+    /// Whether `text` itself says it is about this career: a name of it or
+    /// a context cue ("this job", "health information"), pronouns aside.
+    pub fn says_this_career(&self, text: &str) -> bool {
+        self.names_this_career(text) || self.context.is_match(text)
+    }
+
+    /// Whether `text` compares ("better than", "vs", "the difference"):
+    /// a comparison in this bot asks about this career beside another.
+    pub fn compares(text: &str) -> bool {
+        text.split(' ').any(|w| COMPARING_WORDS.contains(&w))
     }
 
     /// Whether `text` holds a pronoun for the people in an occupation.
@@ -249,6 +327,37 @@ impl Guards {
             None => Subject::ThisCareer,
         }
     }
+}
+
+/// Words before an occupation that make it a description of someone
+/// ("my aunt is a nurse", "she works as a cashier"), not a career asked about.
+const DESCRIBING_WORDS: &[&str] = &["is", "am", "was", "be", "as", "shes", "hes"];
+
+/// A person's occupation, not a career asked about, follows these within
+/// three words ("my guidance counselor", "my dads a paramedic").
+const POSSESSIVES: &[&str] = &["my", "his", "her", "our", "your"];
+
+/// Words that make a question a comparison.
+const COMPARING_WORDS: &[&str] = &[
+    "better",
+    "worse",
+    "than",
+    "vs",
+    "versus",
+    "compared",
+    "compare",
+    "comparison",
+    "difference",
+    "each",
+    "both",
+    "same",
+    "similar",
+];
+
+/// Whether `text[at..at + len]` is a whole word.
+fn is_whole_word(text: &str, at: usize, len: usize) -> bool {
+    let bytes = text.as_bytes();
+    (at == 0 || bytes[at - 1] == b' ') && bytes.get(at + len).map_or(true, |&b| b == b' ')
 }
 
 fn is_people_pronoun(word: &str) -> bool {
@@ -367,5 +476,33 @@ mod tests {
             guards.antecedent("curious about database administrators what do they earn"),
             Some(Subject::Alternative("Database administrator".into()))
         );
+    }
+
+    #[test]
+    fn they_looks_back_to_the_nearest_sentence_naming_an_occupation() {
+        let knowledge = Knowledge::embedded().expect("built-in knowledge");
+        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        // (earlier sentences, whom "they" stands for: None is this career)
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["i was looking into becoming a plumber"], Some("plumber")),
+            (&["i like thiscareer"], None),
+            (&["i like thiscareer", "my aunt is a nurse"], None),
+            (
+                &["i like thiscareer", "but i also looked at being a plumber"],
+                Some("plumber"),
+            ),
+            (&["i looked at plumbers", "i also like thiscareer"], None),
+            (&["hi", "i am 17"], None),
+        ];
+        for (earlier, expected) in cases {
+            let earlier: Vec<String> = earlier.iter().map(|s| s.to_string()).collect();
+            let found = guards.antecedent_before(&earlier);
+            match expected {
+                Some(name) => {
+                    assert_eq!(found, Some(Subject::Other((*name).into())), "{earlier:?}")
+                }
+                None => assert_eq!(found, None, "{earlier:?}"),
+            }
+        }
     }
 }

@@ -58,6 +58,10 @@ pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.55;
+/// A yes/no question read as the overview or related careers with less
+/// than this counts only when no other question of the message asks a
+/// topic.
+const TENTATIVE_BELOW: f32 = 0.65;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
 /// How often the career examples must use a word for it to count as
@@ -235,6 +239,15 @@ impl Reading {
     }
 }
 
+/// What the rest of a message says about one of its questions.
+struct MessageContext {
+    /// Some sentence of the message names this career.
+    names_career: bool,
+    /// The occupation the sentences before the question last named, if
+    /// not this career: whom a "they" with nothing before it stands for.
+    earlier_subject: Option<Subject>,
+}
+
 /// What one question sentence was found to ask.
 #[derive(Default)]
 struct SentenceVerdict {
@@ -251,6 +264,8 @@ struct SentenceVerdict {
     off_scope: bool,
     /// Figures the sentence states.
     stated: Vec<StatedFigure>,
+    /// Its topics give way to other questions' (see [`TENTATIVE_BELOW`]).
+    tentative: bool,
 }
 
 impl SentenceVerdict {
@@ -393,10 +408,27 @@ impl Engine {
             return result;
         }
         let sentences = questions::sentences(&normalized.tokens, &self.joiners);
+        let texts: Vec<String> = sentences.iter().map(|s| s.words.join(" ")).collect();
+        let names_career = texts.iter().any(|t| self.guards.names_this_career(t));
         let mut budget = TypoBudget::default();
         let mut verdicts = Vec::new();
         for index in questions::questions(&sentences) {
-            let (verdict, trace) = self.read_sentence(&sentences[index], &mut budget);
+            let context = MessageContext {
+                names_career,
+                earlier_subject: self.guards.antecedent_before(&texts[..index]),
+            };
+            let (verdict, trace) = self.read_sentence(&sentences[index], &context, &mut budget);
+            // "is it better than retail? like pay wise": the narrowing
+            // sentence says what the question before it asks.
+            if questions::elaborates(&sentences[index]) && !verdict.topics.is_empty() {
+                if let Some(previous) = verdicts
+                    .last_mut()
+                    .filter(|p: &&mut SentenceVerdict| p.topics == [Intent::Overview])
+                {
+                    previous.topics.clear();
+                    previous.aspects.clear();
+                }
+            }
             verdicts.push(verdict);
             result.questions.push(trace);
         }
@@ -553,6 +585,7 @@ impl Engine {
     fn read_sentence(
         &self,
         sentence: &Sentence,
+        message: &MessageContext,
         budget: &mut TypoBudget,
     ) -> (SentenceVerdict, QuestionTrace) {
         let words = self.read_words(&sentence.words, budget);
@@ -586,6 +619,16 @@ impl Engine {
                     .push(format!("close to an example counselors taught as {taught}"));
             }
         }
+        // Clauses keep the stricter bar unless the question itself shows
+        // context: background naming the career says what the question is
+        // about, not that every fragment of it asks something.
+        let clause_context = has_context;
+        if !has_context && message.names_career {
+            has_context = true;
+            trace
+                .guard_rails
+                .push("the message names the career in another sentence".into());
+        }
         let whole_label = whole.taken(ACCEPT).map(|l| self.label(l)).filter(|label| {
             has_context
                 || !label.intent().is_some_and(Intent::is_topic)
@@ -609,14 +652,24 @@ impl Engine {
                     .push((clause_text.clone(), self.label(best), p));
                 // A clause of a question about a career is held to the bar a
                 // whole question is; without that sign, to a higher one.
-                let accept = if has_context { ACCEPT } else { CLAUSE_ACCEPT };
+                let accept = if clause_context {
+                    ACCEPT
+                } else {
+                    CLAUSE_ACCEPT
+                };
                 // A clause that only names the career ("so for health IT,
                 // how long ...") sets up the questions after it: it asks
                 // what the career is only when it asks something itself.
-                let taken = reading.taken(accept).map(|l| self.label(l)).filter(|&l| {
-                    l != ExampleLabel::Intent(Intent::Overview)
-                        || questions::words_ask(sentence.clause_words(clause))
-                });
+                // A clause that tells ("i know they work in hospitals, but
+                // do they wear scrubs") is background within the question.
+                let words = sentence.clause_words(clause);
+                let taken = reading
+                    .taken(accept)
+                    .map(|l| self.label(l))
+                    .filter(|&l| {
+                        l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)
+                    })
+                    .filter(|_| !questions::tells(words));
                 parts.push((clause_text, taken));
             }
         }
@@ -642,11 +695,34 @@ impl Engine {
         let stated_words: Vec<&str> = words.iter().map(|w| w.read.as_str()).collect();
         let stated = guards::stated_figures(&stated_words);
 
-        let antecedent = self.guards.antecedent(&text);
+        // Whom a part that names nobody is about: "they" stands for an
+        // occupation named before it in the question; otherwise the
+        // occupation named last before the part, in this question or the
+        // sentences before it ("what do pharmacists do and how long is
+        // school"). Unnamed, it is this career.
+        let pronoun_antecedent = if self.guards.names_this_career(&text) {
+            None
+        } else {
+            self.guards.antecedent(&text)
+        };
+        let mut running = message.earlier_subject.clone();
         for (part_text, label) in &parts {
             let label = label.or_else(|| self.aspect_lead(part_text, &whole, &mut trace));
-            let part = self.read_part(part_text, label, &whole, antecedent.as_ref(), &mut trace);
+            let inherited = if Guards::has_people_pronoun(part_text) {
+                pronoun_antecedent.clone().or_else(|| running.clone())
+            } else {
+                running.clone()
+            };
+            let inherited = inherited.filter(|_| {
+                // A comparison asks about this career beside the other, in
+                // a message that names this career at all.
+                !(message.names_career && Guards::compares(part_text))
+            });
+            let part = self.read_part(part_text, label, &whole, inherited.as_ref(), &mut trace);
             verdict.merge(part);
+            if let Some(mention) = self.guards.last_mention(part_text) {
+                running = (mention != Subject::ThisCareer).then_some(mention);
+            }
         }
 
         if verdict.topics.is_empty() && verdict.small_talk.is_empty() && !verdict.off_scope {
@@ -666,6 +742,24 @@ impl Engine {
         });
         dedup_keep_order(&mut verdict.uncovered_alone);
         verdict.stated = stated;
+        // A yes/no question on what the career is like ("is that what they
+        // do?", "someone told me it's kind of both??", "could i switch to
+        // it?") that the classifier reads only weakly as the overview or
+        // related careers sets up the message's other questions rather
+        // than asking a topic of its own.
+        verdict.tentative = !use_clauses
+            && whole.best().1 < TENTATIVE_BELOW
+            && verdict
+                .topics
+                .iter()
+                .all(|t| matches!(t, Intent::Overview | Intent::Alternatives))
+            && !questions::opens_with_question_word(&sentence.words);
+        if verdict.tentative && !verdict.topics.is_empty() {
+            trace.guard_rails.push(
+                "a weak yes/no question: its topic stands only if no other question asks one"
+                    .into(),
+            );
+        }
         (verdict, trace)
     }
 
@@ -706,24 +800,24 @@ impl Engine {
     }
 
     /// What one part of a question (the whole sentence, or a clause) asks,
-    /// after the guard rails: aspects, and the part's subject. A part whose
-    /// subject is "they" is about the `antecedent`, when the question named
-    /// another occupation before it.
+    /// after the guard rails: aspects, and the part's subject. A part that
+    /// names nobody (or only "they") is about `inherited`, the occupation
+    /// named before it, when that is not this career.
     fn read_part(
         &self,
         part_text: &str,
         label: Option<ExampleLabel>,
         whole: &Reading,
-        antecedent: Option<&Subject>,
+        inherited: Option<&Subject>,
         trace: &mut QuestionTrace,
     ) -> SentenceVerdict {
         let matched = self.aspects.matching(part_text);
         let mut subject = self.guards.subject(part_text);
-        if subject == Subject::ThisCareer && Guards::has_people_pronoun(part_text) {
-            if let Some(named) = antecedent {
+        if subject == Subject::ThisCareer && !self.guards.says_this_career(part_text) {
+            if let Some(named) = inherited {
                 trace
                     .guard_rails
-                    .push("\"they\" refers to the occupation named before it".into());
+                    .push("about the occupation named before it".into());
                 subject = named.clone();
             }
         }
@@ -845,7 +939,19 @@ impl Engine {
         self.aspects.get(wanted).map(|a| a.name.clone())
     }
 
-    fn combine(&self, verdicts: Vec<SentenceVerdict>, result: &mut Classification) {
+    fn combine(&self, mut verdicts: Vec<SentenceVerdict>, result: &mut Classification) {
+        let others_ask = |verdicts: &[SentenceVerdict], except: usize| {
+            verdicts
+                .iter()
+                .enumerate()
+                .any(|(i, v)| i != except && !v.tentative && !v.topics.is_empty())
+        };
+        for i in 0..verdicts.len() {
+            if verdicts[i].tentative && others_ask(&verdicts, i) {
+                verdicts[i].topics.clear();
+                verdicts[i].aspects.clear();
+            }
+        }
         let mut asks: Vec<Ask> = Vec::new();
         let mut small_talk: Vec<Intent> = Vec::new();
         let mut near: Vec<Intent> = Vec::new();

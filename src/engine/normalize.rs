@@ -68,6 +68,7 @@ pub struct Normalizer {
     masked_link: Regex,
     url: Regex,
     emoji: Vec<(String, String)>,
+    capitals: Vec<(String, String)>,
     replacements: HashMap<String, Vec<String>>,
 }
 
@@ -97,6 +98,7 @@ impl Normalizer {
             masked_link: Regex::new(r"\[([^\]\n]{0,256})\]\(<?[^)\s]+>?\)").expect("valid regex"),
             url: Regex::new(r"(?i)\b(?:https?|ftp)://\S+|\bwww\.\S+").expect("valid regex"),
             emoji: lexicon.emoji.clone(),
+            capitals: lexicon.capitals.clone(),
             replacements,
         }
     }
@@ -118,6 +120,12 @@ impl Normalizer {
                 if text.contains(emoji.as_str()) {
                     text = text.replace(emoji.as_str(), &format!(" {words} "));
                 }
+            }
+        }
+        // Before case folds away: "HIT" is the career, "hit" a verb.
+        for (abbreviation, words) in &self.capitals {
+            if text.contains(abbreviation.as_str()) {
+                text = replace_whole_words(&text, abbreviation, words);
             }
         }
         let mut tokens = Vec::new();
@@ -143,6 +151,24 @@ impl Normalizer {
         }
         Normalized { tokens }
     }
+}
+
+/// `text` with every occurrence of `word` that stands alone (no letter or
+/// digit touching it) replaced by `by`.
+fn replace_whole_words(text: &str, word: &str, by: &str) -> String {
+    let mut out = String::with_capacity(text.len() + by.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let alone =
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..at]);
+        out.push_str(if alone { by } else { word });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Adds a break; next to another break, the stronger of the two stays.
@@ -277,6 +303,20 @@ pub fn collapse_runs(word: &str, keep: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_words_only_are_replaced() {
+        // (text, result of reading "HIT" as "health it")
+        let cases = [
+            ("what do HIT techs do", "what do health it techs do"),
+            ("HIT?", "health it?"),
+            ("WHITE HITS HIT", "WHITE HITS health it"),
+            ("nothing here", "nothing here"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(replace_whole_words(text, "HIT", "health it"), expected);
+        }
+    }
 
     #[test]
     fn collapse_keeps_up_to_the_limit() {

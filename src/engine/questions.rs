@@ -114,6 +114,37 @@ pub fn words_ask(words: &[String]) -> bool {
         .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
 }
 
+/// Words that open a question asking for content, not yes or no.
+const QUESTION_WORDS: &[&str] = &[
+    "what", "whats", "how", "where", "when", "why", "who", "which", "whose", "hows", "wheres",
+    "whys", "wat", "tell", "explain", "describe", "list", "give", "show",
+];
+
+/// Fillers a question may open with before its question word.
+const FILLERS: &[&str] = &[
+    "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um", "then", "oh",
+    "haha",
+];
+
+/// Whether `words` open (after a list number or fillers) with a word asking
+/// for content ("what", "how", "tell me"), rather than yes or no.
+pub fn opens_with_question_word(words: &[String]) -> bool {
+    words
+        .iter()
+        .map(String::as_str)
+        .find(|w| !(w.chars().all(|c| c.is_ascii_digit()) || FILLERS.contains(w)))
+        .is_some_and(|w| QUESTION_WORDS.contains(&w))
+}
+
+/// Whether the clause `words` tells rather than asks: it opens with "i" or
+/// "my" and holds no question wording ("i know they work in hospitals").
+pub fn tells(words: &[String]) -> bool {
+    words
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "i" | "my"))
+        && !words_ask(words)
+}
+
 /// "1" to "9": how students number the questions in a post (a list number
 /// counts only before a question word, so "a 2 year degree" stays whole).
 fn is_list_number(word: &str) -> bool {
@@ -173,12 +204,44 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
     out
 }
 
-/// The indexes of the sentences to read: those that ask, or all of them
+/// Openings of a short sentence that narrows the question just before it
+/// ("is it worth it? like pay wise", "what about school? especially cost").
+const ELABORATION_OPENERS: &[&[&str]] = &[
+    &["like"],
+    &["as", "in"],
+    &["i", "mean"],
+    &["especially"],
+    &["specifically"],
+    &["mainly"],
+    &["mostly"],
+    &["particularly"],
+    &["in", "terms", "of"],
+];
+
+/// Longest sentence read as narrowing the question before it.
+const MAX_ELABORATION_WORDS: usize = 8;
+
+/// Whether `sentence` narrows a question before it rather than telling
+/// something new.
+pub fn elaborates(sentence: &Sentence) -> bool {
+    sentence.words.len() <= MAX_ELABORATION_WORDS
+        && ELABORATION_OPENERS.iter().any(|opener| {
+            opener.len() <= sentence.words.len()
+                && opener.iter().zip(&sentence.words).all(|(a, b)| a == b)
+        })
+}
+
+/// The indexes of the sentences to read: those that ask, with a short
+/// sentence narrowing the one before ("like pay wise"), or all of them
 /// when none does.
 pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
-    let asking: Vec<usize> = (0..sentences.len())
-        .filter(|&i| sentences[i].asks())
-        .collect();
+    let mut asking: Vec<usize> = Vec::new();
+    for (i, sentence) in sentences.iter().enumerate() {
+        let follows_a_question = i > 0 && asking.last() == Some(&(i - 1));
+        if sentence.asks() || (follows_a_question && elaborates(sentence)) {
+            asking.push(i);
+        }
+    }
     if asking.is_empty() {
         (0..sentences.len()).collect()
     } else {
@@ -230,6 +293,16 @@ mod tests {
                 "so what would i do all day",
             ),
             ("my mom says its good. is it growing?", "is it growing"),
+            // A short sentence narrowing the question before it is read too;
+            // the same words after background are not.
+            (
+                "is it better than retail? like pay wise",
+                "is it better than retail | like pay wise",
+            ),
+            (
+                "i work retail. like most of my friends. is it growing?",
+                "is it growing",
+            ),
         ];
         for (message, expected) in cases {
             let sentences = sentences(&tokens(message), &joiners());

@@ -101,6 +101,8 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
     let mut aspects = Vec::new();
     let mut sources = Vec::new();
     let mut pattern_aspect = Vec::new();
+    // Where each pattern starts in the file, to point at a bad one.
+    let mut offsets = Vec::new();
     for raw_aspect in raw.aspects {
         let name = raw_aspect.name.get_ref().trim().to_string();
         if name.is_empty() {
@@ -144,18 +146,8 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
             }
         };
         for pattern in &raw_aspect.patterns {
-            if let Err(error) = regex::RegexBuilder::new(pattern.get_ref())
-                .unicode(false)
-                .build()
-            {
-                problems.push(problem_at(
-                    file,
-                    pattern.span().start,
-                    format!("invalid pattern: {error}"),
-                ));
-                continue;
-            }
             sources.push(pattern.get_ref().clone());
+            offsets.push(pattern.span().start);
             pattern_aspect.push(aspects.len());
         }
         aspects.push(Aspect {
@@ -170,18 +162,38 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
     }
     // ASCII word boundaries and classes: the text is normalised words, and
     // Unicode `\b` would push every non-ASCII message off the fast DFA.
+    // Each pattern is compiled once, in the set; only when the set fails
+    // are they compiled one by one, to point at the bad one.
     let patterns = regex::RegexSetBuilder::new(&sources)
         .unicode(false)
         .size_limit(ASPECT_SET_SIZE_LIMIT)
         .dfa_size_limit(ASPECT_SET_SIZE_LIMIT)
         .build()
-        .map_err(|error| {
-            vec![Problem {
-                file: file.name.clone(),
-                line: 0,
-                column: 0,
-                message: format!("the aspect patterns do not compile together: {error}"),
-            }]
+        .map_err(|set_error| {
+            let mut problems: Vec<Problem> = sources
+                .iter()
+                .zip(&offsets)
+                .filter_map(|(pattern, &offset)| {
+                    let error = regex::RegexBuilder::new(pattern)
+                        .unicode(false)
+                        .build()
+                        .err()?;
+                    Some(problem_at(
+                        file,
+                        offset,
+                        format!("invalid pattern: {error}"),
+                    ))
+                })
+                .collect();
+            if problems.is_empty() {
+                problems.push(Problem {
+                    file: file.name.clone(),
+                    line: 0,
+                    column: 0,
+                    message: format!("the aspect patterns do not compile together: {set_error}"),
+                });
+            }
+            problems
         })?;
     Ok(AspectCatalogue {
         aspects,

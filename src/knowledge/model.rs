@@ -401,6 +401,8 @@ pub struct Lexicon {
     pub replacements: Vec<(String, String)>,
     /// Emoji → words.
     pub emoji: Vec<(String, String)>,
+    /// Abbreviation as written in capitals → words (normalised).
+    pub capitals: Vec<(String, String)>,
     pub function_words: Vec<String>,
     pub clause_breaks: Vec<String>,
 }

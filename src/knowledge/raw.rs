@@ -171,6 +171,10 @@ pub struct RawLexicon {
     /// Emoji → words they stand for.
     #[serde(default)]
     pub emoji: std::collections::BTreeMap<String, String>,
+    /// Abbreviations read only when written in capitals ("HIT", not the
+    /// verb "hit") → the words they stand for.
+    #[serde(default)]
+    pub capitals: std::collections::BTreeMap<String, String>,
     /// Words that carry no topic: never typo-corrected, ignored when judging
     /// whether a message is short.
     pub function_words: Vec<String>,

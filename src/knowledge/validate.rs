@@ -439,6 +439,35 @@ fn compile_all(patterns: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec
         .collect()
 }
 
+/// The `[lexicon] capitals` table: each key an abbreviation written in
+/// capitals (letters and digits, two or more), each value the words it
+/// stands for, lower-cased.
+fn capitals(
+    raw: std::collections::BTreeMap<String, String>,
+    problems: &mut Problems<'_>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (abbreviation, words) in raw {
+        let is_capitals = abbreviation.len() >= 2
+            && abbreviation
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && abbreviation.chars().any(|c| c.is_ascii_uppercase());
+        if !is_capitals {
+            problems.whole_file(format!(
+                "`[lexicon] capitals` key `{abbreviation}` must be an abbreviation in capitals (A-Z, 0-9, two or more)"
+            ));
+        } else if words.trim().is_empty() {
+            problems.whole_file(format!(
+                "`[lexicon] capitals` entry `{abbreviation}` stands for no words"
+            ));
+        } else {
+            out.push((abbreviation, words.trim().to_lowercase()));
+        }
+    }
+    out
+}
+
 fn lower(list: Vec<String>) -> Vec<String> {
     list.into_iter().map(|w| w.trim().to_lowercase()).collect()
 }
@@ -496,6 +525,7 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
             .collect(),
         emoji: raw.lexicon.emoji.into_iter().collect(),
+        capitals: capitals(raw.lexicon.capitals, problems),
         function_words: lower(raw.lexicon.function_words),
         clause_breaks: lower(raw.lexicon.clause_breaks),
     };
