@@ -28,6 +28,38 @@ pub fn allowed_edits(target_len: usize) -> usize {
     }
 }
 
+/// How often each letter occurs in a word, letters folded into 32
+/// buckets. Each edit changes the counts by at most two (a substitution
+/// moves one letter out and one in; an insertion or deletion moves one; a
+/// swap moves none), and folding letters together only shrinks the
+/// difference, so half the difference, rounded up, is a lower bound on
+/// the edit distance: a target it rules out needs no alignment.
+#[derive(Clone, Copy, Debug, Default)]
+struct LetterCounts([u8; 32]);
+
+impl LetterCounts {
+    fn of(word: &str) -> LetterCounts {
+        let mut counts = [0u8; 32];
+        for c in word.chars() {
+            let bucket = (c as u32 % 32) as usize;
+            counts[bucket] = counts[bucket].saturating_add(1);
+        }
+        LetterCounts(counts)
+    }
+
+    /// The fewest edits that can turn a word with these counts into one
+    /// with `other`'s.
+    fn edits_at_least(&self, other: &LetterCounts) -> usize {
+        let difference: usize = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .map(|(&a, &b)| usize::from(a.abs_diff(b)))
+            .sum();
+        difference.div_ceil(2)
+    }
+}
+
 /// Target words bucketed by first letter and length, so a typed word is
 /// compared only with the few targets it could be a typo of.
 #[derive(Debug, Default)]
@@ -35,6 +67,8 @@ pub struct KeywordIndex {
     targets: Vec<String>,
     /// Each target with repeated letters collapsed, computed once.
     collapsed_targets: Vec<String>,
+    /// Letter counts of each target and of its collapsed form.
+    target_counts: Vec<(LetterCounts, LetterCounts)>,
     by_first_and_len: HashMap<(char, usize), Vec<u32>>,
 }
 
@@ -54,8 +88,12 @@ impl KeywordIndex {
                 continue;
             }
             let id = index.targets.len() as u32;
+            let collapsed = collapse_runs(target, 1);
+            index
+                .target_counts
+                .push((LetterCounts::of(target), LetterCounts::of(&collapsed)));
             index.targets.push(target.to_string());
-            index.collapsed_targets.push(collapse_runs(target, 1));
+            index.collapsed_targets.push(collapsed);
             index
                 .by_first_and_len
                 .entry((first, len))
@@ -77,6 +115,8 @@ impl KeywordIndex {
         let mut best: Option<(usize, u32)> = None;
         let collapsed_word = collapse_runs(word, 1);
         let collapsed_len = collapsed_word.chars().count();
+        let word_counts = LetterCounts::of(word);
+        let collapsed_counts = LetterCounts::of(&collapsed_word);
         // A target of length n tolerates at most 2 edits, so only targets
         // within 2 letters of the word's length, or of its length with
         // repeated letters collapsed ("saalaryy"), can match.
@@ -89,6 +129,14 @@ impl KeywordIndex {
                 continue;
             }
             for &id in ids {
+                // Cheap bound first: most targets differ in more letters
+                // than the edits allow, and need no alignment at all.
+                let (target_counts, collapsed_target_counts) = &self.target_counts[id as usize];
+                if word_counts.edits_at_least(target_counts) > allowed
+                    && collapsed_counts.edits_at_least(collapsed_target_counts) > allowed
+                {
+                    continue;
+                }
                 let target = &self.targets[id as usize];
                 // A doubled or undoubled letter ("sallery", "carreer") is the
                 // commonest slip: it costs nothing beyond the other edits,
@@ -133,6 +181,22 @@ mod tests {
             "pay",
             "outlook",
         ])
+    }
+
+    #[test]
+    fn letter_counts_never_exceed_the_edit_distance() {
+        let words = [
+            "salary", "salery", "slaary", "sallery", "certification", "certifcation", "outlook",
+            "outlok", "oultook", "requirements", "requirments", "hospital", "hospitla", "café",
+            "cafe", "naïve", "", "a", "ab", "ba", "zzzz",
+        ];
+        for a in words {
+            for b in words {
+                let bound = LetterCounts::of(a).edits_at_least(&LetterCounts::of(b));
+                let distance = strsim::osa_distance(a, b);
+                assert!(bound <= distance, "{a:?} {b:?}: {bound} > {distance}");
+            }
+        }
     }
 
     #[test]
