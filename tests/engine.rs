@@ -307,6 +307,69 @@ fn an_occupation_in_passing_does_not_veto_the_question() {
     }
 }
 
+/// Rules that read a message as a whole: whom its questions are about,
+/// narrowing sentences, abbreviations in capitals, figures, small talk.
+/// (message, labelled intents expected)
+const MESSAGE_CASES: &[(&str, &[&str])] = &[
+    // The occupation last named carries to questions that name nobody...
+    (
+        "I've been reading about becoming a dental hygienist. How long is the program?",
+        &[],
+    ),
+    (
+        "what do pharmacists do all day, and how long is the schooling",
+        &[],
+    ),
+    // ...but a person's job is background, and this career named last wins.
+    (
+        "my dads a paramedic. how long is the program for health info tech?",
+        &["education"],
+    ),
+    (
+        "I thought about plumbing but now health info tech looks better. do they need a license?",
+        &["certification"],
+    ),
+    // A comparison in a message naming this career asks about this career.
+    (
+        "I looked at radiology tech too. is health info tech better paid than that?",
+        &["salary"],
+    ),
+    // The career named anywhere in the message gives its questions context.
+    (
+        "I'm looking into health information tech. how much school?",
+        &["education"],
+    ),
+    // A short narrowing sentence says what the question before it asks.
+    (
+        "is health info tech a better pick than retail? like pay wise",
+        &["salary"],
+    ),
+    // "HIT" in capitals is the career; "hit" is a verb.
+    ("where do HIT grads find jobs", &["workplace"]),
+    ("where do hit songs get made", &[]),
+    // A money figure in a question about the career asks about pay.
+    ("would 35k be a normal wage for this job", &["salary"]),
+    // Two kinds of small talk, clear together.
+    ("thx, that helps", &["thanks"]),
+];
+
+#[test]
+fn messages_are_read_as_a_whole() {
+    let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
+    let mut failures = Vec::new();
+    for (message, expected) in MESSAGE_CASES {
+        let c = bot.classify(message);
+        let got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+        if got != *expected {
+            failures.push(format!(
+                "{message:?}: expected {expected:?}, got {got:?}\n{}",
+                c.explain()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 #[test]
 fn a_long_post_answers_its_questions_in_the_askers_order() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");

@@ -186,9 +186,27 @@ mod tests {
     #[test]
     fn letter_counts_never_exceed_the_edit_distance() {
         let words = [
-            "salary", "salery", "slaary", "sallery", "certification", "certifcation", "outlook",
-            "outlok", "oultook", "requirements", "requirments", "hospital", "hospitla", "café",
-            "cafe", "naïve", "", "a", "ab", "ba", "zzzz",
+            "salary",
+            "salery",
+            "slaary",
+            "sallery",
+            "certification",
+            "certifcation",
+            "outlook",
+            "outlok",
+            "oultook",
+            "requirements",
+            "requirments",
+            "hospital",
+            "hospitla",
+            "café",
+            "cafe",
+            "naïve",
+            "",
+            "a",
+            "ab",
+            "ba",
+            "zzzz",
         ];
         for a in words {
             for b in words {

@@ -58,6 +58,12 @@ pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.55;
+/// Two kinds of small talk, the best two labels, that together reach this
+/// are both taken.
+const SMALL_TALK_TOGETHER: f32 = 0.75;
+/// Least probability of pay (or growth) for a stated amount (or
+/// percentage) in a question about the career to mean it asks that.
+const FIGURE_LEAD: f32 = 0.15;
 /// A yes/no question read as the overview or related careers with less
 /// than this counts only when no other question of the message asks a
 /// topic.
@@ -524,6 +530,17 @@ impl Engine {
             typed: word.to_string(),
             read: word.to_string(),
         };
+        // Letters repeated for emphasis ("hiii", "sooo", "pleasee"): the
+        // normaliser keeps two; one may give the word meant.
+        if !self.known.contains(word) {
+            let single = normalize::collapse_runs(word, 1);
+            if single != word && self.known.contains(&single) {
+                return Word {
+                    typed: word.to_string(),
+                    read: single,
+                };
+            }
+        }
         if self.known.contains(word)
             || word.chars().count() < MIN_CORRECTED_LEN
             || word.chars().any(|c| c.is_ascii_digit())
@@ -725,6 +742,24 @@ impl Engine {
             }
         }
 
+        // "thx that makes sense": thanks and an acknowledgement, neither
+        // clear alone, both small talk; together they are clear.
+        if verdict.topics.is_empty() && verdict.small_talk.is_empty() && !verdict.off_scope {
+            let small_talk: Vec<Intent> = whole
+                .ranked
+                .iter()
+                .take(2)
+                .filter_map(|&(l, _)| self.label(l).intent())
+                .filter(|i| !i.is_topic())
+                .collect();
+            let together: f32 = whole.ranked.iter().take(2).map(|r| r.1).sum();
+            if small_talk.len() == 2 && together >= SMALL_TALK_TOGETHER {
+                trace
+                    .guard_rails
+                    .push("two kinds of small talk, clear together".into());
+                verdict.small_talk = small_talk;
+            }
+        }
         if verdict.topics.is_empty() && verdict.small_talk.is_empty() && !verdict.off_scope {
             verdict.near = whole
                 .ranked
@@ -773,6 +808,24 @@ impl Engine {
         whole: &Reading,
         trace: &mut QuestionTrace,
     ) -> Option<ExampleLabel> {
+        // A figure stated in a question about the career says what it asks:
+        // an amount of money is about pay ("is 40k normal for this job"), a
+        // percentage about growth, when the classifier leans that way at all.
+        let words: Vec<&str> = part_text.split(' ').collect();
+        let figures = guards::stated_figures(&words);
+        if !figures.is_empty() && self.guards.has_career_context(part_text) {
+            let topic = if figures.iter().any(|f| !f.percent) {
+                Intent::Salary
+            } else {
+                Intent::Outlook
+            };
+            if self.probability(whole, ExampleLabel::Intent(topic)) >= FIGURE_LEAD {
+                trace
+                    .guard_rails
+                    .push(format!("a stated figure points to {topic}"));
+                return Some(ExampleLabel::Intent(topic));
+            }
+        }
         let (best, p) = whole
             .ranked
             .iter()
@@ -781,9 +834,7 @@ impl Engine {
         let topic = self.label(best).intent()?;
         // Everyday requests use these words too ("my average bill"): the
         // lead needs a sign the question is about a career, or a figure.
-        let words: Vec<&str> = part_text.split(' ').collect();
-        let grounded =
-            self.guards.has_career_context(part_text) || !guards::stated_figures(&words).is_empty();
+        let grounded = self.guards.has_career_context(part_text) || !figures.is_empty();
         if p < SUGGEST || !grounded {
             return None;
         }
