@@ -101,6 +101,7 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-11-30-mixed-4.tsv", 0.82, 0.05),
     ("first_sight/2026-11-30-short-5.tsv", 0.93, 0.03),
     ("first_sight/2026-11-30-mixed-5.tsv", 0.85, 0.04),
+    ("first_sight/2026-11-30-mixed-6.tsv", 0.83, 0.07),
 ];
 
 #[test]
@@ -328,6 +329,15 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     (
         "I thought about plumbing but now health info tech looks better. do they need a license?",
         &["certification"],
+    ),
+    // An occupation in background with no sign of interest is the writer's own.
+    (
+        "quick background: 30, cashier, no degree, love spreadsheets. what's the pay for health info techs?",
+        &["salary"],
+    ),
+    (
+        "about me: 30, cashier, no degree. how much school would health info tech take?",
+        &["education"],
     ),
     // A comparison in a message naming this career asks about this career.
     (

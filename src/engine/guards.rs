@@ -160,7 +160,7 @@ impl Guards {
         earlier
             .iter()
             .rev()
-            .find_map(|sentence| self.last_mention(sentence))
+            .find_map(|sentence| self.mention(sentence, true))
             .filter(|subject| *subject != Subject::ThisCareer)
     }
 
@@ -168,6 +168,14 @@ impl Guards {
     /// one that describes someone ("my mom is a nurse", "she works as a
     /// cashier"): whom what follows is about.
     pub fn last_mention(&self, text: &str) -> Option<Subject> {
+        self.mention(text, false)
+    }
+
+    /// [`Guards::last_mention`]; with `wanted`, another occupation counts
+    /// only where the text shows interest in it ("thinking about becoming
+    /// a dental hygienist"): in background a bare occupation is most often
+    /// the writer's own ("26, bartender, no degree").
+    fn mention(&self, text: &str, wanted: bool) -> Option<Subject> {
         if text.len() > MAX_SUBJECT_TEXT_BYTES {
             return None;
         }
@@ -183,7 +191,7 @@ impl Guards {
                     .map(|(at, _)| at),
             )
             .max();
-        match (career, self.last_named_in(text, &cleaned)) {
+        match (career, self.last_named_in(text, &cleaned, wanted)) {
             (Some(at), Some((other_at, other))) if other_at > at => Some(other),
             (Some(_), _) => Some(Subject::ThisCareer),
             (None, found) => found.map(|(_, subject)| subject),
@@ -195,7 +203,7 @@ impl Guards {
     /// cashier").
     fn last_named_occupation(&self, text: &str) -> Option<Subject> {
         let cleaned = self.blank_exceptions(text);
-        self.last_named_in(text, &cleaned)
+        self.last_named_in(text, &cleaned, false)
             .map(|(_, subject)| subject)
     }
 
@@ -213,15 +221,24 @@ impl Guards {
     /// blanked (`cleaned`), with where the occupation starts. Related
     /// careers are found in the text as written: "health services
     /// manager" is one, though "services manager" is an exception.
-    fn last_named_in(&self, text: &str, cleaned: &str) -> Option<(usize, Subject)> {
+    fn last_named_in(&self, text: &str, cleaned: &str, wanted: bool) -> Option<(usize, Subject)> {
         let mut found: Option<(usize, Subject)> = None;
         let mut consider = |start: usize, subject: Subject| {
-            let mut before = cleaned[..start].trim_end().rsplit(' ');
-            let describes = before
-                .by_ref()
-                .take(2)
-                .any(|w| DESCRIBING_WORDS.contains(&w) || POSSESSIVES.contains(&w))
-                || before.next().is_some_and(|w| POSSESSIVES.contains(&w));
+            let shows_interest = cleaned[..start]
+                .trim_end()
+                .rsplit(' ')
+                .take(4)
+                .any(|w| INTEREST_WORDS.contains(&w));
+            if wanted && !shows_interest {
+                return;
+            }
+            // Within three words, to reach past one adjective ("is a
+            // respiratory therapist", "my guidance counselor").
+            let describes = cleaned[..start]
+                .trim_end()
+                .rsplit(' ')
+                .take(3)
+                .any(|w| DESCRIBING_WORDS.contains(&w) || POSSESSIVES.contains(&w));
             let later = match &found {
                 Some((at, _)) => start > *at,
                 None => true,
@@ -334,8 +351,35 @@ impl Guards {
 const DESCRIBING_WORDS: &[&str] = &["is", "am", "was", "be", "as", "shes", "hes"];
 
 /// A person's occupation, not a career asked about, follows these within
-/// three words ("my guidance counselor", "my dads a paramedic").
+/// three words ("my guidance counselor", "my dads a paramedic"), as it
+/// follows [`DESCRIBING_WORDS`].
 const POSSESSIVES: &[&str] = &["my", "his", "her", "our", "your"];
+
+/// Words that show an occupation named in background is one the writer
+/// is weighing, not their own ("thinking about becoming a ...").
+const INTEREST_WORDS: &[&str] = &[
+    "become",
+    "becoming",
+    "consider",
+    "considering",
+    "considered",
+    "thinking",
+    "looking",
+    "looked",
+    "interested",
+    "pursue",
+    "pursuing",
+    "study",
+    "studying",
+    "about",
+    "into",
+    "between",
+    "choose",
+    "choosing",
+    "pick",
+    "want",
+    "wants",
+];
 
 /// Words that make a question a comparison.
 const COMPARING_WORDS: &[&str] = &[
