@@ -361,6 +361,14 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ("would 35k be a normal wage for this job", &["salary"]),
     // Two kinds of small talk, clear together.
     ("thx, that helps", &["thanks"]),
+    // A question that points back is read with the background before it.
+    (
+        "My program director brought up the RHIT credential today. Will I actually need it?",
+        &["certification"],
+    ),
+    // A greeting opening a question is a clause of its own, and gives way
+    // to what else the message says.
+    ("hey there what can you do", &["help"]),
 ];
 
 #[test]

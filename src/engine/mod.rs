@@ -275,6 +275,16 @@ struct SentenceVerdict {
 }
 
 impl SentenceVerdict {
+    /// Whether the sentence was found to ask nothing at all: no topic, no
+    /// small talk, nothing out of scope or uncovered, no other subject.
+    fn finds_nothing(&self) -> bool {
+        self.topics.is_empty()
+            && self.small_talk.is_empty()
+            && !self.off_scope
+            && self.uncovered_alone.is_empty()
+            && self.other_subject.is_none()
+    }
+
     /// Adds what another part of the same sentence found.
     fn merge(&mut self, part: SentenceVerdict) {
         for topic in part.topics {
@@ -423,7 +433,27 @@ impl Engine {
                 names_career,
                 earlier_subject: self.guards.antecedent_before(&texts[..index]),
             };
-            let (verdict, trace) = self.read_sentence(&sentences[index], &context, &mut budget);
+            let (mut verdict, mut trace) =
+                self.read_sentence(&sentences[index], &context, &mut budget);
+            // "Been seeing RHIT preferred. What is that, and how do I get
+            // it?": a question that finds nothing and points back ("it",
+            // "that") is read again with the background sentence before it.
+            if verdict.finds_nothing()
+                && index > 0
+                && !sentences[index - 1].asks()
+                && questions::points_back(&sentences[index].words)
+            {
+                let joined = sentences[index - 1].joined_with(&sentences[index]);
+                let (with_background, mut joined_trace) =
+                    self.read_sentence(&joined, &context, &mut budget);
+                if !with_background.topics.is_empty() && !with_background.tentative {
+                    joined_trace
+                        .guard_rails
+                        .push("read with the background sentence before it".into());
+                    verdict = with_background;
+                    trace = joined_trace;
+                }
+            }
             // "is it better than retail? like pay wise": the narrowing
             // sentence says what the question before it asks.
             if questions::elaborates(&sentences[index]) && !verdict.topics.is_empty() {
@@ -668,8 +698,10 @@ impl Engine {
                     .clauses
                     .push((clause_text.clone(), self.label(best), p));
                 // A clause of a question about a career is held to the bar a
-                // whole question is; without that sign, to a higher one.
-                let accept = if clause_context {
+                // whole question is; without that sign, a topic is held to a
+                // higher one (small talk needs no career context).
+                let small_talk = self.label(best).intent().is_some_and(|i| !i.is_topic());
+                let accept = if clause_context || small_talk {
                     ACCEPT
                 } else {
                     CLAUSE_ACCEPT
@@ -703,7 +735,17 @@ impl Engine {
             Some(topic) if topic.is_topic() => {
                 distinct.len() >= 2 || (!distinct.is_empty() && !distinct.contains(&topic))
             }
-            _ => !distinct.is_empty(),
+            // Small talk in the clauses ("hey | what can you do") is taken
+            // when it says more than the whole sentence did.
+            _ => {
+                let clause_small_talk = parts
+                    .iter()
+                    .filter_map(|(_, label)| label.and_then(|l| l.intent()))
+                    .filter(|i| !i.is_topic())
+                    .count();
+                let whole_small_talk = usize::from(whole_label.is_some());
+                !distinct.is_empty() || clause_small_talk > whole_small_talk
+            }
         };
         if !use_clauses {
             parts = vec![(text.clone(), whole_label)];
@@ -1049,6 +1091,11 @@ impl Engine {
         }
         let mut intents: Vec<Intent> = asks.iter().filter_map(|a| a.intent).collect();
         if intents.is_empty() && asks.is_empty() && !any_scope_signal {
+            // A greeting beside other small talk ("hey, what can you do")
+            // is politeness: the other is what the student wants.
+            if small_talk.iter().any(|&i| i != Intent::Greeting) {
+                small_talk.retain(|&i| i != Intent::Greeting);
+            }
             intents = small_talk;
         }
         intents.sort();

@@ -39,6 +39,7 @@ const REQUEST_PHRASES: &[&[&str]] = &[
     &["would", "like", "to", "know"],
     &["like", "to", "know"],
     &["want", "to", "ask"],
+    &["i", "need"],
     &["wanted", "to", "ask"],
     &["info", "on"],
     &["information", "on"],
@@ -71,6 +72,18 @@ pub struct Sentence {
 }
 
 impl Sentence {
+    /// This sentence followed by `next`, as one sentence of one clause.
+    pub fn joined_with(&self, next: &Sentence) -> Sentence {
+        let mut words = self.words.clone();
+        words.extend(next.words.iter().cloned());
+        let whole = 0..words.len();
+        Sentence {
+            clauses: std::iter::once(whole).collect(),
+            words,
+            question_mark: next.question_mark,
+        }
+    }
+
     /// Whether this sentence asks something (see the module docs).
     pub fn asks(&self) -> bool {
         self.question_mark || words_ask(&self.words)
@@ -114,6 +127,32 @@ pub fn words_ask(words: &[String]) -> bool {
         .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
 }
 
+/// Whether `words` point back to something said before ("what is that",
+/// "how do i get it").
+pub fn points_back(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "it" | "that" | "this" | "those" | "these"))
+}
+
+/// Greetings that open a message: a clause of their own, so "hey bot what
+/// are you for" greets and asks.
+const GREETINGS: &[&str] = &["hi", "hey", "hello", "heyy", "hii", "heya", "hiya"];
+
+/// Whom a greeting greets: part of the greeting's clause.
+const ADDRESSES: &[&str] = &[
+    "bot",
+    "there",
+    "guys",
+    "all",
+    "everyone",
+    "everybody",
+    "yall",
+    "you",
+    "folks",
+    "team",
+];
+
 /// Words that open a question asking for content, not yes or no.
 const QUESTION_WORDS: &[&str] = &[
     "what", "whats", "how", "where", "when", "why", "who", "which", "whose", "hows", "wheres",
@@ -156,6 +195,8 @@ fn is_list_number(word: &str) -> bool {
 pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = vec![Sentence::default()];
     let mut clause_start = 0;
+    // Within an opening greeting: whom it greets may follow.
+    let mut greeting_open = false;
     let close_clause = |sentence: &mut Sentence, start: &mut usize| {
         let end = sentence.words.len();
         if end > *start {
@@ -179,13 +220,34 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
             Token::Word(word) if joiners.iter().any(|j| j == word) => {
                 close_clause(sentence, &mut clause_start);
             }
+            // An opening greeting, with whom it greets ("hey bot", "hi
+            // all"), is a clause of its own when more words follow.
+            Token::Word(word)
+                if (sentence.words.is_empty() && GREETINGS.contains(&word.as_str()))
+                    || (greeting_open && ADDRESSES.contains(&word.as_str())) =>
+            {
+                sentence.words.push(word.clone());
+                greeting_open = true;
+                let next_is_more = matches!(
+                    tokens.get(index + 1),
+                    Some(Token::Word(next)) if !ADDRESSES.contains(&next.as_str())
+                );
+                if next_is_more {
+                    close_clause(sentence, &mut clause_start);
+                    greeting_open = false;
+                }
+            }
             // A list number ("1) what degree 2) how long") starts a clause.
             Token::Word(word) if is_list_number(word) && next_opens_question => {
                 close_clause(sentence, &mut clause_start);
             }
             Token::Word(word) => sentence.words.push(word.clone()),
-            Token::Break(Stop::Soft) => close_clause(sentence, &mut clause_start),
+            Token::Break(Stop::Soft) => {
+                greeting_open = false;
+                close_clause(sentence, &mut clause_start);
+            }
             Token::Break(stop) => {
+                greeting_open = false;
                 close_clause(sentence, &mut clause_start);
                 if *stop == Stop::Question {
                     sentence.question_mark = true;
@@ -303,6 +365,11 @@ mod tests {
                 "i work retail. like most of my friends. is it growing?",
                 "is it growing",
             ),
+            // "I need ..." asks, even without a question mark.
+            (
+                "i have a project. i need the pay and the schooling",
+                "i need the pay the schooling",
+            ),
         ];
         for (message, expected) in cases {
             let sentences = sentences(&tokens(message), &joiners());
@@ -329,6 +396,27 @@ mod tests {
             ["whats the pay", "do i need a degree", "is it growing"]
         );
         assert!(sentences[0].question_mark);
+    }
+
+    #[test]
+    fn an_opening_greeting_is_a_clause_of_its_own() {
+        let sentences = sentences(&tokens("hey what do they make"), &joiners());
+        let clauses: Vec<String> = (0..sentences[0].clauses.len())
+            .map(|c| sentences[0].clause_words(c).join(" "))
+            .collect();
+        assert_eq!(clauses, ["hey", "what do they make"]);
+        let addressed = sentences_of("hey bot what are you for");
+        let clauses: Vec<String> = (0..addressed[0].clauses.len())
+            .map(|c| addressed[0].clause_words(c).join(" "))
+            .collect();
+        assert_eq!(clauses, ["hey bot", "what are you for"]);
+        assert_eq!(sentences_of("hi bot")[0].clauses.len(), 1);
+        let alone = sentences_of("hey");
+        assert_eq!(alone[0].clauses.len(), 1);
+    }
+
+    fn sentences_of(text: &str) -> Vec<Sentence> {
+        sentences(&tokens(text), &joiners())
     }
 
     #[test]
