@@ -272,6 +272,8 @@ struct SentenceVerdict {
     stated: Vec<StatedFigure>,
     /// Its topics give way to other questions' (see [`TENTATIVE_BELOW`]).
     tentative: bool,
+    /// The classifier's best probability for the whole sentence.
+    best: f32,
 }
 
 impl SentenceVerdict {
@@ -446,7 +448,12 @@ impl Engine {
                 let joined = sentences[index - 1].joined_with(&sentences[index]);
                 let (with_background, mut joined_trace) =
                     self.read_sentence(&joined, &context, &mut budget);
-                if !with_background.topics.is_empty() && !with_background.tentative {
+                // Background words could lead anywhere: only a clear
+                // reading counts.
+                if !with_background.topics.is_empty()
+                    && !with_background.tentative
+                    && with_background.best >= TENTATIVE_BELOW
+                {
                     joined_trace
                         .guard_rails
                         .push("read with the background sentence before it".into());
@@ -819,18 +826,21 @@ impl Engine {
         });
         dedup_keep_order(&mut verdict.uncovered_alone);
         verdict.stated = stated;
+        verdict.best = whole.best().1;
         // A yes/no question on what the career is like ("is that what they
         // do?", "someone told me it's kind of both??", "could i switch to
         // it?") that the classifier reads only weakly as the overview or
         // related careers sets up the message's other questions rather
-        // than asking a topic of its own.
+        // than asking a topic of its own; one asking for a judgement ("is
+        // it a reasonable choice for me?") asks the overview.
         verdict.tentative = !use_clauses
             && whole.best().1 < TENTATIVE_BELOW
             && verdict
                 .topics
                 .iter()
                 .all(|t| matches!(t, Intent::Overview | Intent::Alternatives))
-            && !questions::opens_with_question_word(&sentence.words);
+            && !questions::opens_with_question_word(&sentence.words)
+            && !questions::judges(&sentence.words);
         if verdict.tentative && !verdict.topics.is_empty() {
             trace.guard_rails.push(
                 "a weak yes/no question: its topic stands only if no other question asks one"

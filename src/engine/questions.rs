@@ -135,6 +135,30 @@ pub fn points_back(words: &[String]) -> bool {
         .any(|w| matches!(w.as_str(), "it" | "that" | "this" | "those" | "these"))
 }
 
+/// Words asking for a judgement of a career ("is it a good choice", "would
+/// it fit me").
+const JUDGEMENT_WORDS: &[&str] = &[
+    "good",
+    "great",
+    "decent",
+    "reasonable",
+    "worth",
+    "worthwhile",
+    "fit",
+    "choice",
+    "option",
+    "smart",
+    "solid",
+    "bad",
+    "wise",
+    "realistic",
+];
+
+/// Whether `words` ask for a judgement ("is it a reasonable choice for me").
+pub fn judges(words: &[String]) -> bool {
+    words.iter().any(|w| JUDGEMENT_WORDS.contains(&w.as_str()))
+}
+
 /// Greetings that open a message: a clause of their own, so "hey bot what
 /// are you for" greets and asks.
 const GREETINGS: &[&str] = &["hi", "hey", "hello", "heyy", "hii", "heya", "hiya"];
