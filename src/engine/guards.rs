@@ -348,7 +348,7 @@ impl Guards {
 
 /// Words before an occupation that make it a description of someone
 /// ("my aunt is a nurse", "she works as a cashier"), not a career asked about.
-const DESCRIBING_WORDS: &[&str] = &["is", "am", "was", "be", "as", "shes", "hes"];
+const DESCRIBING_WORDS: &[&str] = &["is", "am", "was", "as", "shes", "hes"];
 
 /// A person's occupation, not a career asked about, follows these within
 /// three words ("my guidance counselor", "my dads a paramedic"), as it
