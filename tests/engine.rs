@@ -355,6 +355,16 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "is health info tech a better pick than retail? like pay wise",
         &["salary"],
     ),
+    // A sentence that asks for itself narrows nothing before it.
+    (
+        "what is health info tech? i work retail. like what do they do all day?",
+        &["overview", "duties"],
+    ),
+    // A bare occupation in a list is the writer's own.
+    (
+        "quick background: 26, bartender, no degree, how long is school for health info tech",
+        &["education"],
+    ),
     // "HIT" in capitals is the career; "hit" is a verb.
     ("where do HIT grads find jobs", &["workplace"]),
     ("where do hit songs get made", &[]),

@@ -4,10 +4,14 @@
 //!   subject patterns (`how much do <who> make`, `become a <who>`), never
 //!   from an occupation word anywhere in the message: "my mom is a nurse and
 //!   says the pay is good" is still about this career, "how much do travel
-//!   nurses make" is not. A question with no subject is about this career.
-//!   "They" in a question that named another occupation before it, and not
-//!   this career, stands for that occupation ("curious about pharmacists,
-//!   what do they make").
+//!   nurses make" is not. A question with no subject is about this career,
+//!   unless the message named another occupation before it: "they" after
+//!   one in the same question ("curious about pharmacists, what do they
+//!   make"), any subject-less question after one asked about or, in an
+//!   earlier sentence, one shown interest in ("thinking about becoming a
+//!   plumber. how long is school"). An occupation that describes someone
+//!   ("my aunt is a nurse", "works as a cashier") is never the subject;
+//!   neither is another job in a comparison with this career.
 //! - **Aspects.** The aspect catalogue's patterns say what within a topic is
 //!   asked ("per hour", "online").
 //! - **Stated figures.** Dollar amounts and percentages a student writes, so
@@ -353,7 +357,7 @@ const DESCRIBING_WORDS: &[&str] = &["is", "am", "was", "as", "shes", "hes"];
 /// A person's occupation, not a career asked about, follows these within
 /// three words ("my guidance counselor", "my dads a paramedic"), as it
 /// follows [`DESCRIBING_WORDS`].
-const POSSESSIVES: &[&str] = &["my", "his", "her", "our", "your"];
+const POSSESSIVES: &[&str] = &["my", "his", "her", "our"];
 
 /// Words that show an occupation named in background is one the writer
 /// is weighing, not their own ("thinking about becoming a ...").

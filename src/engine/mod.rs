@@ -5,7 +5,9 @@
 //! 1. [`normalize`]: Discord markup, emoji, slang and case away; words and
 //!    the breaks between them.
 //! 2. [`questions`]: the sentences that ask (background sentences add no
-//!    topic), each cut into clauses.
+//!    topic, but say whom the questions are about and that they are about
+//!    the career; a question that points back is read again with the
+//!    sentence before it), each cut into clauses.
 //! 3. [`fuzzy`]: words the examples never use are corrected to a close word
 //!    they do use ("salery" → "salary").
 //! 4. [`features`] and [`classifier`]: hashed word and character n-grams,
@@ -249,8 +251,9 @@ impl Reading {
 struct MessageContext {
     /// Some sentence of the message names this career.
     names_career: bool,
-    /// The occupation the sentences before the question last named, if
-    /// not this career: whom a "they" with nothing before it stands for.
+    /// The occupation the sentences before the question last named with a
+    /// sign of interest, if not this career: whom a question that names
+    /// nobody is about.
     earlier_subject: Option<Subject>,
 }
 
@@ -430,6 +433,7 @@ impl Engine {
         let names_career = texts.iter().any(|t| self.guards.names_this_career(t));
         let mut budget = TypoBudget::default();
         let mut verdicts = Vec::new();
+        let mut previous_index: Option<usize> = None;
         for index in questions::questions(&sentences) {
             let context = MessageContext {
                 names_career,
@@ -463,7 +467,12 @@ impl Engine {
             }
             // "is it better than retail? like pay wise": the narrowing
             // sentence says what the question before it asks.
-            if questions::elaborates(&sentences[index]) && !verdict.topics.is_empty() {
+            let narrows = questions::elaborates(&sentences[index])
+                && !sentences[index].asks()
+                && index > 0
+                && previous_index == Some(index - 1);
+            previous_index = Some(index);
+            if narrows && !verdict.topics.is_empty() {
                 if let Some(previous) = verdicts
                     .last_mut()
                     .filter(|p: &&mut SentenceVerdict| p.topics == [Intent::Overview])
@@ -569,7 +578,8 @@ impl Engine {
         };
         // Letters repeated for emphasis ("hiii", "sooo", "pleasee"): the
         // normaliser keeps two; one may give the word meant.
-        if !self.known.contains(word) {
+        let known = self.known.contains(word);
+        if !known {
             let single = normalize::collapse_runs(word, 1);
             if single != word && self.known.contains(&single) {
                 return Word {
@@ -578,7 +588,7 @@ impl Engine {
                 };
             }
         }
-        if self.known.contains(word)
+        if known
             || word.chars().count() < MIN_CORRECTED_LEN
             || word.chars().any(|c| c.is_ascii_digit())
         {
@@ -786,8 +796,14 @@ impl Engine {
             });
             let part = self.read_part(part_text, label, &whole, inherited.as_ref(), &mut trace);
             verdict.merge(part);
-            if let Some(mention) = self.guards.last_mention(part_text) {
-                running = (mention != Subject::ThisCareer).then_some(mention);
+            // Only a part that asks names whom what follows is about: a
+            // bare occupation in a list ("26, bartender, no degree") is
+            // the writer's own.
+            let part_words: Vec<String> = part_text.split(' ').map(str::to_string).collect();
+            if questions::words_ask(&part_words) {
+                if let Some(mention) = self.guards.last_mention(part_text) {
+                    running = (mention != Subject::ThisCareer).then_some(mention);
+                }
             }
         }
 
@@ -850,10 +866,13 @@ impl Engine {
         (verdict, trace)
     }
 
-    /// The topic a part asks when the classifier took nothing but leaned to
-    /// a topic (at least [`SUGGEST`]) that a covered aspect's pattern names
-    /// too, in a part about a career or stating a figure: "so the median is
-    /// 40,430 right?".
+    /// The topic a part asks when the classifier took nothing: pay for an
+    /// amount of money stated in a question about the career (when pay
+    /// has at least [`FIGURE_LEAD`]: "is 40k normal for this job"), growth
+    /// for a percentage (at least [`SUGGEST`]); otherwise a topic the
+    /// classifier leaned to (at least [`SUGGEST`]) that a covered aspect's
+    /// pattern names too, in a part about a career or stating a figure: "so
+    /// the median is 40,430 right?".
     fn aspect_lead(
         &self,
         part_text: &str,
@@ -866,12 +885,14 @@ impl Engine {
         let words: Vec<&str> = part_text.split(' ').collect();
         let figures = guards::stated_figures(&words);
         if !figures.is_empty() && self.guards.has_career_context(part_text) {
-            let topic = if figures.iter().any(|f| !f.percent) {
-                Intent::Salary
+            // A percentage says less ("is it 100% online"): it needs the
+            // bar of a suggestion.
+            let (topic, bar) = if figures.iter().any(|f| !f.percent) {
+                (Intent::Salary, FIGURE_LEAD)
             } else {
-                Intent::Outlook
+                (Intent::Outlook, SUGGEST)
             };
-            if self.probability(whole, ExampleLabel::Intent(topic)) >= FIGURE_LEAD {
+            if self.probability(whole, ExampleLabel::Intent(topic)) >= bar {
                 trace
                     .guard_rails
                     .push(format!("a stated figure points to {topic}"));

@@ -122,10 +122,13 @@ impl Normalizer {
                 }
             }
         }
-        // Before case folds away: "HIT" is the career, "hit" a verb.
-        for (abbreviation, words) in &self.capitals {
-            if text.contains(abbreviation.as_str()) {
-                text = replace_whole_words(&text, abbreviation, words);
+        // Before case folds away: "HIT" is the career, "hit" a verb; in a
+        // message typed in capitals ("I HIT A WALL") case says nothing.
+        if !mostly_capitals(&text) {
+            for (abbreviation, words) in &self.capitals {
+                if text.contains(abbreviation.as_str()) {
+                    text = replace_whole_words(&text, abbreviation, words);
+                }
             }
         }
         let mut tokens = Vec::new();
@@ -158,17 +161,28 @@ impl Normalizer {
 fn replace_whole_words(text: &str, word: &str, by: &str) -> String {
     let mut out = String::with_capacity(text.len() + by.len());
     let mut rest = text;
+    let mut offset = 0;
     while let Some(at) = rest.find(word) {
-        let before = rest[..at].chars().next_back();
+        // What stands before, looked up in the whole text: the previous
+        // match may touch this one ("HITHIT").
+        let before = text[..offset + at].chars().next_back();
         let after = rest[at + word.len()..].chars().next();
         let alone =
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
         out.push_str(&rest[..at]);
         out.push_str(if alone { by } else { word });
         rest = &rest[at + word.len()..];
+        offset += at + word.len();
     }
     out.push_str(rest);
     out
+}
+
+/// Whether `text` has more capital letters than small ones.
+fn mostly_capitals(text: &str) -> bool {
+    let upper = text.chars().filter(char::is_ascii_uppercase).count();
+    let lower = text.chars().filter(char::is_ascii_lowercase).count();
+    upper > lower
 }
 
 /// Adds a break; next to another break, the stronger of the two stays.
@@ -311,6 +325,7 @@ mod tests {
             ("what do HIT techs do", "what do health it techs do"),
             ("HIT?", "health it?"),
             ("WHITE HITS HIT", "WHITE HITS health it"),
+            ("HITHIT HIT", "HITHIT health it"),
             ("nothing here", "nothing here"),
         ];
         for (text, expected) in cases {

@@ -5,10 +5,14 @@
 //! question marks and line breaks; a sentence asks when it ends with a
 //! question mark, opens with an interrogative or an auxiliary ("how", "is",
 //! "do"), or holds a request ("can someone explain", "tell me", "wondering").
-//! When any sentence asks, only those are read; otherwise the whole message
+//! When any sentence asks, only those are read, with a short sentence right
+//! after one that narrows it ("like pay wise"); otherwise the whole message
 //! is (a bare "salary" or "pay info pls" is its own question). Each question
-//! is then cut into clauses at commas and joining words ("and", "also"), so
-//! "what's the pay and do i need a degree" asks two things.
+//! is then cut into clauses at commas, joining words ("and", "also") and
+//! after an opening greeting ("hey bot | what can you do"), so "what's the
+//! pay and do i need a degree" asks two things. The engine may read a
+//! question again with the sentence before it when it points back ("what
+//! is that").
 //!
 //! Pure; the work is bounded whatever the input (see the limits below).
 

@@ -157,9 +157,6 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
             keeps_topic,
         });
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     // ASCII word boundaries and classes: the text is normalised words, and
     // Unicode `\b` would push every non-ASCII message off the fast DFA.
     // Each pattern is compiled once, in the set; only when the set fails
@@ -170,7 +167,7 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
         .dfa_size_limit(ASPECT_SET_SIZE_LIMIT)
         .build()
         .map_err(|set_error| {
-            let mut problems: Vec<Problem> = sources
+            let mut pattern_problems: Vec<Problem> = sources
                 .iter()
                 .zip(&offsets)
                 .filter_map(|(pattern, &offset)| {
@@ -185,16 +182,25 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
                     ))
                 })
                 .collect();
-            if problems.is_empty() {
-                problems.push(Problem {
+            if pattern_problems.is_empty() {
+                pattern_problems.push(Problem {
                     file: file.name.clone(),
                     line: 0,
                     column: 0,
                     message: format!("the aspect patterns do not compile together: {set_error}"),
                 });
             }
-            problems
-        })?;
+            pattern_problems
+        });
+    // Every problem at once: the patterns' with the names' and topics'.
+    let patterns = match patterns {
+        Ok(patterns) if problems.is_empty() => patterns,
+        Ok(_) => return Err(problems),
+        Err(pattern_problems) => {
+            problems.extend(pattern_problems);
+            return Err(problems);
+        }
+    };
     Ok(AspectCatalogue {
         aspects,
         patterns,
