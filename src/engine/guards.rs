@@ -164,8 +164,16 @@ impl Guards {
         earlier
             .iter()
             .rev()
-            .find_map(|sentence| self.mention(sentence, true))
+            .find_map(|sentence| self.background_mention(sentence))
             .filter(|subject| *subject != Subject::ThisCareer)
+    }
+
+    /// What one background sentence says the message is about: the
+    /// occupation it names last, this career included, another one only
+    /// with a sign of interest. [`Guards::antecedent_before`] is the
+    /// nearest of these, when not this career.
+    pub fn background_mention(&self, sentence: &str) -> Option<Subject> {
+        self.mention(sentence, true)
     }
 
     /// The occupation `text` names last, this career included, leaving out

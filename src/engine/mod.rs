@@ -434,10 +434,23 @@ impl Engine {
         let mut budget = TypoBudget::default();
         let mut verdicts = Vec::new();
         let mut previous_index: Option<usize> = None;
+        // `Guards::antecedent_before` for each question, found by reading
+        // each sentence once, in order, rather than all earlier ones again
+        // for every question.
+        let mut last_mention: Option<Subject> = None;
+        let mut scanned = 0;
         for index in questions::questions(&sentences) {
+            for text in &texts[scanned..index] {
+                if let Some(mention) = self.guards.background_mention(text) {
+                    last_mention = Some(mention);
+                }
+            }
+            scanned = scanned.max(index);
             let context = MessageContext {
                 names_career,
-                earlier_subject: self.guards.antecedent_before(&texts[..index]),
+                earlier_subject: last_mention
+                    .clone()
+                    .filter(|subject| *subject != Subject::ThisCareer),
             };
             let (mut verdict, mut trace) =
                 self.read_sentence(&sentences[index], &context, &mut budget);
@@ -799,7 +812,7 @@ impl Engine {
             // Only a part that asks names whom what follows is about: a
             // bare occupation in a list ("26, bartender, no degree") is
             // the writer's own.
-            let part_words: Vec<String> = part_text.split(' ').map(str::to_string).collect();
+            let part_words: Vec<&str> = part_text.split(' ').collect();
             if questions::words_ask(&part_words) {
                 if let Some(mention) = self.guards.last_mention(part_text) {
                     running = (mention != Subject::ThisCareer).then_some(mention);
@@ -1064,16 +1077,14 @@ impl Engine {
     }
 
     fn combine(&self, mut verdicts: Vec<SentenceVerdict>, result: &mut Classification) {
-        let others_ask = |verdicts: &[SentenceVerdict], except: usize| {
-            verdicts
-                .iter()
-                .enumerate()
-                .any(|(i, v)| i != except && !v.tentative && !v.topics.is_empty())
-        };
-        for i in 0..verdicts.len() {
-            if verdicts[i].tentative && others_ask(&verdicts, i) {
-                verdicts[i].topics.clear();
-                verdicts[i].aspects.clear();
+        // Tentative verdicts give way when a firm one asks a topic.
+        let firm_asks = verdicts
+            .iter()
+            .any(|v| !v.tentative && !v.topics.is_empty());
+        if firm_asks {
+            for verdict in verdicts.iter_mut().filter(|v| v.tentative) {
+                verdict.topics.clear();
+                verdict.aspects.clear();
             }
         }
         let mut asks: Vec<Ask> = Vec::new();

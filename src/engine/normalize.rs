@@ -124,7 +124,11 @@ impl Normalizer {
         }
         // Before case folds away: "HIT" is the career, "hit" a verb; in a
         // message typed in capitals ("I HIT A WALL") case says nothing.
-        if !mostly_capitals(&text) {
+        let has_capitals = self
+            .capitals
+            .iter()
+            .any(|(abbreviation, _)| text.contains(abbreviation.as_str()));
+        if has_capitals && !mostly_capitals(&text) {
             for (abbreviation, words) in &self.capitals {
                 if text.contains(abbreviation.as_str()) {
                     text = replace_whole_words(&text, abbreviation, words);

@@ -102,11 +102,11 @@ impl Sentence {
 /// Whether `words` ask something by their wording alone: a question word
 /// or auxiliary first (after a list number or a filler such as "so"), or a
 /// request phrase anywhere.
-pub fn words_ask(words: &[String]) -> bool {
+pub fn words_ask<W: AsRef<str>>(words: &[W]) -> bool {
     // Numbered asks ("1) what degree"): skip the number.
     let words: Vec<&str> = words
         .iter()
-        .map(String::as_str)
+        .map(AsRef::as_ref)
         .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 2)
         .collect();
     let Some(first) = words.first() else {

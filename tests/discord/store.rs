@@ -142,6 +142,15 @@ fn manager(person: &Person) -> Person {
     manager
 }
 
+/// The id of the `/review` message `invoked` posted, for its buttons.
+fn review_message_id(test: &TestBot, invoked: &Invoked) -> String {
+    let message = test
+        .server
+        .original_response(invoked)
+        .expect("the review message");
+    message["id"].as_str().expect("an id").to_string()
+}
+
 /// The edit of `invoked`'s original response (`PATCH
 /// /webhooks/{app}/{token}/messages/@original`), from request `from` on.
 async fn edit_of(test: &TestBot, invoked: &Invoked, from: usize) -> Request {
@@ -372,11 +381,7 @@ async fn review_teaches_a_group_and_a_new_wording_is_then_answered() {
         shown.raw_body
     );
     assert!(shown.text().contains("dog"), "{}", shown.raw_body);
-    let message = test
-        .server
-        .original_response(&invoked)
-        .expect("the review message");
-    let message_id = message["id"].as_str().expect("an id").to_string();
+    let message_id = review_message_id(&test, &invoked);
 
     let mark = test.server.request_mark();
     let picked = test
@@ -604,11 +609,7 @@ async fn review_moves_to_the_next_group_and_sets_one_aside() {
     let mark = test.server.request_mark();
     let invoked = test.slash(&counselor, "review", &[]);
     let first = shown_group(&edit_of(&test, &invoked, mark).await);
-    let message = test
-        .server
-        .original_response(&invoked)
-        .expect("the review message");
-    let message_id = message["id"].as_str().expect("an id").to_string();
+    let message_id = review_message_id(&test, &invoked);
 
     let mark = test.server.request_mark();
     let next = test
