@@ -95,14 +95,17 @@ fn clinc150_test_split_gets_a_career_answer_at_most_0_3_percent_of_the_time() {
 const FLOORS: &[(&str, f64, f64)] = &[
     // (file under tests/data, least exact-set accuracy, most false-answer rate)
     ("paraphrases.tsv", 0.90, 0.05),
-    ("first_sight/2026-11-30-short.tsv", 0.92, 0.06),
+    // Its writer labelled "will AI replace them" none; the bot answers the
+    // outlook with a note that the source says nothing of automation.
+    ("first_sight/2026-11-30-short.tsv", 0.92, 0.09),
     ("first_sight/2026-11-30-mixed.tsv", 0.88, 0.13),
     ("first_sight/2026-11-30-mixed-3.tsv", 0.86, 0.09),
     ("first_sight/2026-11-30-mixed-4.tsv", 0.82, 0.05),
     ("first_sight/2026-11-30-short-5.tsv", 0.93, 0.03),
     ("first_sight/2026-11-30-mixed-5.tsv", 0.85, 0.04),
     ("first_sight/2026-11-30-mixed-6.tsv", 0.85, 0.07),
-    ("first_sight/2026-11-30-mixed-7.tsv", 0.74, 0.11),
+    ("first_sight/2026-11-30-mixed-7.tsv", 0.76, 0.11),
+    ("first_sight/2026-11-30-mixed-8.tsv", 0.85, 0.11),
 ];
 
 #[test]
@@ -170,6 +173,19 @@ fn every_reply_to_a_career_question_cites_its_source() {
             assert!(answer.source.is_some(), "{question}: no source line");
         }
     }
+}
+
+#[test]
+fn an_automation_question_gets_the_outlook_and_says_what_the_source_lacks() {
+    let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
+    let reply = bot.reply("will AI replace health information technicians?");
+    assert_eq!(reply.kind, career_bot::ReplyKind::Answered);
+    let body = &reply.answers[0].body;
+    assert!(
+        body.starts_with("The article doesn't discuss automation or AI."),
+        "{body}"
+    );
+    assert!(body.contains("15%"), "{body}");
 }
 
 #[test]
@@ -380,6 +396,28 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     // A greeting opening a question is a clause of its own, and gives way
     // to what else the message says.
     ("hey there what can you do", &["help"]),
+    // Items of a numbered list name what a request asks.
+    (
+        "My class project is on health information technicians. I have to cover: \
+         1. what they do 2. schooling 3. pay",
+        &["duties", "education", "salary"],
+    ),
+    // A question pointing back to background that names the career.
+    (
+        "I keep noticing online health information technology programs. \
+         Are those real, and how long do they run?",
+        &["education"],
+    ),
+    // A reported question asks.
+    (
+        "A student's mom asked me whether health information tech jobs will grow. \
+         Any numbers for her?",
+        &["outlook"],
+    ),
+    // Automation: the outlook, with the gap noted, in a message about the
+    // career; a request addressed to "AI" is not about the career.
+    ("will robots take health information tech jobs?", &["outlook"]),
+    ("ai, tell me a joke", &[]),
 ];
 
 #[test]

@@ -103,6 +103,11 @@ impl KeywordIndex {
         index
     }
 
+    /// Every target, in index order.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().map(String::as_str)
+    }
+
     /// The closest target within its allowed edits that starts with the same
     /// letter as `word` (typos rarely hit the first letter, and requiring it
     /// keeps "learning" from becoming "earning").

@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::intent::{Ask, Intent, StatedFigure};
-use crate::knowledge::{AspectCatalogue, Example, ExampleLabel, Knowledge};
+use crate::knowledge::{Aspect, AspectCatalogue, Example, ExampleLabel, Knowledge};
 use classifier::{Model, Sample, TrainingPlan};
 use features::{Feature, WordPair};
 use fuzzy::KeywordIndex;
@@ -72,6 +72,9 @@ const FIGURE_LEAD: f32 = 0.15;
 const TENTATIVE_BELOW: f32 = 0.65;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
+/// A gap whose topic is still answered gives that topic only when it is
+/// among the classifier's first this-many topics.
+const GAP_TOPIC_RANK: usize = 2;
 /// How often the career examples must use a word for it to count as
 /// spelt right.
 const KNOWN_AFTER: usize = 3;
@@ -366,16 +369,30 @@ impl Engine {
         // misspell on purpose ("salery"), so a word is taken as a typo when
         // a word within reach is used at least TYPO_RATIO times as often.
         known.extend(off_topic_words);
+        let mut typos: HashSet<&str> = HashSet::new();
         for (word, &count) in &topical_counts {
             let is_typo = typo_index.correct(word).is_some_and(|correction| {
                 topical_counts
                     .get(&correction.target)
                     .is_some_and(|&target_count| target_count >= count * TYPO_RATIO)
             });
-            if !is_typo {
+            if is_typo {
+                typos.insert(word);
+            } else {
                 known.insert(word.clone());
             }
         }
+        // A misspelling the examples use often ("certifcation") is no
+        // correction target: the word it misspells is.
+        let typo_index = if typos.is_empty() {
+            typo_index
+        } else {
+            KeywordIndex::new(
+                typo_index
+                    .targets()
+                    .filter(|target| !typos.contains(target)),
+            )
+        };
         known.extend(table.lexicon.function_words.iter().cloned());
         known.extend(table.scope.own_subject_words.iter().cloned());
         for phrase in table
@@ -466,10 +483,17 @@ impl Engine {
                 let (with_background, mut joined_trace) =
                     self.read_sentence(&joined, &context, &mut budget);
                 // Background words could lead anywhere: only a clear
-                // reading counts.
+                // reading counts, or a plain one in a message that names
+                // this career ("I keep seeing online health IT programs.
+                // Are those legit?").
+                let bar = if names_career {
+                    ACCEPT
+                } else {
+                    TENTATIVE_BELOW
+                };
                 if !with_background.topics.is_empty()
                     && !with_background.tentative
-                    && with_background.best >= TENTATIVE_BELOW
+                    && with_background.best >= bar
                 {
                     joined_trace
                         .guard_rails
@@ -591,7 +615,7 @@ impl Engine {
         };
         // Letters repeated for emphasis ("hiii", "sooo", "pleasee"): the
         // normaliser keeps two; one may give the word meant.
-        let known = self.known.contains(word);
+        let known = self.known.contains(word) || self.inflects_known(word);
         if !known {
             let single = normalize::collapse_runs(word, 1);
             if single != word && self.known.contains(&single) {
@@ -626,6 +650,13 @@ impl Engine {
             typed: word.to_string(),
             read,
         }
+    }
+
+    /// Whether `word` is a known word with a common ending added
+    /// ("seeing", "hating", "closes", "officers"): a word the examples
+    /// never used in that form, not a misspelling of a nearby one.
+    fn inflects_known(&self, word: &str) -> bool {
+        normalize::stems(word).any(|stem| self.known.contains(&stem))
     }
 
     /// `words` as the classifier reads them: typos corrected, then every
@@ -796,7 +827,9 @@ impl Engine {
         };
         let mut running = message.earlier_subject.clone();
         for (part_text, label) in &parts {
-            let label = label.or_else(|| self.aspect_lead(part_text, &whole, &mut trace));
+            let label = label
+                .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
+            let label = self.gap_with_topic(part_text, label, has_context, &whole, &mut trace);
             let inherited = if Guards::has_people_pronoun(part_text) {
                 pronoun_antecedent.clone().or_else(|| running.clone())
             } else {
@@ -890,6 +923,7 @@ impl Engine {
         &self,
         part_text: &str,
         whole: &Reading,
+        message_names_career: bool,
         trace: &mut QuestionTrace,
     ) -> Option<ExampleLabel> {
         // A figure stated in a question about the career says what it asks:
@@ -919,8 +953,12 @@ impl Engine {
             .find(|&(l, _)| self.label(l).intent().is_some_and(Intent::is_topic))?;
         let topic = self.label(best).intent()?;
         // Everyday requests use these words too ("my average bill"): the
-        // lead needs a sign the question is about a career, or a figure.
-        let grounded = self.guards.has_career_context(part_text) || !figures.is_empty();
+        // lead needs a sign the question is about a career (in it, or in
+        // the message: "they have a health IT program. whats the normal
+        // program length?"), or a figure.
+        let grounded = self.guards.has_career_context(part_text)
+            || message_names_career
+            || !figures.is_empty();
         if p < SUGGEST || !grounded {
             return None;
         }
@@ -934,6 +972,51 @@ impl Engine {
             ));
             ExampleLabel::Intent(topic)
         })
+    }
+
+    /// The topic of a question the classifier read as asking something the
+    /// source does not cover, when that gap is one whose topic is still
+    /// answered (`keeps_topic`): "will AI replace them" gets the outlook,
+    /// with the note that the source does not discuss automation. Only in
+    /// a message about the career: "ai, call me deb" asks no outlook.
+    fn gap_with_topic(
+        &self,
+        part_text: &str,
+        label: Option<ExampleLabel>,
+        has_context: bool,
+        whole: &Reading,
+        trace: &mut QuestionTrace,
+    ) -> Option<ExampleLabel> {
+        if label != Some(ExampleLabel::Uncovered) || !has_context {
+            return label;
+        }
+        let matched = self.aspects.matching(part_text);
+        let gaps: Vec<&Aspect> = matched
+            .iter()
+            .map(|&i| &self.aspects.aspects[i])
+            .filter(|a| !a.covered)
+            .collect();
+        // Every gap named must keep the same topic ("will AI replace them,
+        // and can I work from home" stays a gap), and the classifier must
+        // lean to that topic among the topics ("how many jobs are there
+        // rn" asks no pay).
+        let Some(topic) = gaps.first().map(|a| a.topic) else {
+            return label;
+        };
+        let leaning: Vec<Intent> = whole
+            .ranked
+            .iter()
+            .filter_map(|&(l, _)| self.label(l).intent())
+            .filter(|i| i.is_topic())
+            .take(GAP_TOPIC_RANK)
+            .collect();
+        if gaps.iter().all(|a| a.keeps_topic && a.topic == topic) && leaning.contains(&topic) {
+            trace
+                .guard_rails
+                .push(format!("a gap the {topic} answer still meets, with a note"));
+            return Some(ExampleLabel::Intent(topic));
+        }
+        label
     }
 
     /// What one part of a question (the whole sentence, or a clause) asks,

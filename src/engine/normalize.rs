@@ -298,6 +298,38 @@ fn is_invisible(c: char) -> bool {
         | '\u{E0000}'..='\u{E007F}')
 }
 
+/// Endings that inflect a word, longest first, with what may stand in
+/// their place: "closes" → "close", "studies" → "study", "hating" →
+/// "hate".
+const INFLECTIONS: &[(&str, &[&str])] = &[
+    ("ies", &["y"]),
+    ("ing", &["", "e"]),
+    ("ed", &["", "e"]),
+    ("es", &["", "e"]),
+    ("s", &[""]),
+];
+
+/// The words `word` may inflect: its stem after a common ending, with an
+/// "e" put back and a doubled final consonant undone ("getting" → "get").
+/// Stems shorter than three letters are left out.
+pub fn stems(word: &str) -> impl Iterator<Item = String> + '_ {
+    INFLECTIONS
+        .iter()
+        .filter_map(move |&(ending, put_back)| {
+            word.strip_suffix(ending).map(|stem| (stem, put_back))
+        })
+        .filter(|(stem, _)| stem.chars().count() >= 3)
+        .flat_map(|(stem, put_back)| {
+            let mut forms: Vec<String> = put_back.iter().map(|r| format!("{stem}{r}")).collect();
+            if let [.., a, b] = stem.as_bytes() {
+                if a == b && !b"aeiou".contains(b) {
+                    forms.push(stem[..stem.len() - 1].to_string());
+                }
+            }
+            forms
+        })
+}
+
 /// Shortens every run of one letter to at most `keep` letters:
 /// "sooooo" → "soo" with `keep` 2.
 pub fn collapse_runs(word: &str, keep: usize) -> String {
@@ -342,5 +374,24 @@ mod tests {
         assert_eq!(collapse_runs("heyyyyy", 2), "heyy");
         assert_eq!(collapse_runs("heyyyyy", 1), "hey");
         assert_eq!(collapse_runs("book", 2), "book");
+    }
+
+    #[test]
+    fn stems_undo_common_endings() {
+        for (word, stem) in [
+            ("seeing", "see"),
+            ("hating", "hate"),
+            ("getting", "get"),
+            ("closes", "close"),
+            ("studies", "study"),
+            ("figured", "figure"),
+            ("officers", "officer"),
+        ] {
+            let stems: Vec<String> = stems(word).collect();
+            assert!(stems.iter().any(|s| s == stem), "{word}: {stems:?}");
+        }
+        // Too short a stem is no word of its own.
+        assert_eq!(stems("bus").count(), 0);
+        assert_eq!(stems("is").count(), 0);
     }
 }

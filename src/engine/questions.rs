@@ -36,6 +36,13 @@ const REQUEST_PHRASES: &[&[&str]] = &[
     &["tell", "me"],
     &["explain"],
     &["wondering"],
+    &["wonder"],
+    // Reported and indirect questions: "a parent asked me whether it is
+    // growing", "I'm deciding whether to get the bachelor's".
+    &["whether"],
+    &["asked", "me", "if"],
+    &["asked", "if"],
+    &["asking", "if"],
     &["curious"],
     &["want", "to", "know"],
     &["wanted", "to", "know"],
@@ -73,6 +80,9 @@ pub struct Sentence {
     pub clauses: Vec<std::ops::Range<usize>>,
     /// Whether the sentence ended with a question mark.
     pub question_mark: bool,
+    /// Whether the sentence is an item of a numbered list ("I need to
+    /// cover: 1. job description 2. salary").
+    pub list_item: bool,
 }
 
 impl Sentence {
@@ -85,6 +95,7 @@ impl Sentence {
             clauses: std::iter::once(whole).collect(),
             words,
             question_mark: next.question_mark,
+            list_item: false,
         }
     }
 
@@ -218,6 +229,46 @@ fn is_list_number(word: &str) -> bool {
     word.len() == 1 && word.as_bytes()[0].is_ascii_digit() && word != "0"
 }
 
+/// Words after which a number counts something ("a 2 year degree", "in
+/// 3 months"), so it numbers no list.
+const COUNTING_WORDS: &[&str] = &[
+    "a", "an", "the", "in", "about", "for", "like", "only", "just", "to", "of", "or", "and",
+    "than", "over", "under", "around", "take", "takes", "maybe", "within", "after", "every", "per",
+    "by", "with", "at", "first", "last", "next", "those", "these", "my",
+];
+
+/// How far ahead a "1" looks for the "2" that makes it a list.
+const LIST_LOOKAHEAD: usize = 40;
+
+/// Whether the list number at `index` opens an item of a numbered list:
+/// the next number of a list already open, or a "1" with a "2" after it,
+/// never a number that counts something ("a 2 year degree").
+fn opens_list_item(tokens: &[Token], index: usize, open_item: Option<u8>) -> bool {
+    let Some(Token::Word(word)) = tokens.get(index) else {
+        return false;
+    };
+    let number = word.as_bytes()[0] - b'0';
+    let counts = index > 0
+        && matches!(&tokens[index - 1], Token::Word(before) if COUNTING_WORDS.contains(&before.as_str()));
+    let item_follows = matches!(
+        tokens.get(index + 1),
+        Some(Token::Word(_)) | Some(Token::Break(Stop::Sentence))
+    );
+    if counts || !item_follows {
+        return false;
+    }
+    match open_item {
+        Some(open) => number == open + 1,
+        None => {
+            number == 1
+                && tokens[index + 1..]
+                    .iter()
+                    .take(LIST_LOOKAHEAD)
+                    .any(|t| matches!(t, Token::Word(w) if w == "2"))
+        }
+    }
+}
+
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
 /// words that start a new clause ("and", "also"); they are dropped.
 pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
@@ -225,6 +276,10 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
     let mut clause_start = 0;
     // Within an opening greeting: whom it greets may follow.
     let mut greeting_open = false;
+    // The number of the list item being read, in a numbered list.
+    let mut open_item: Option<u8> = None;
+    // The break right after an item's number ("1.") ends nothing.
+    let mut skip_break = false;
     let close_clause = |sentence: &mut Sentence, start: &mut usize| {
         let end = sentence.words.len();
         if end > *start {
@@ -265,10 +320,28 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
                     greeting_open = false;
                 }
             }
-            // A list number ("1) what degree 2) how long") starts a clause.
+            // "1. job description 2. salary": each item is a sentence.
+            Token::Word(word)
+                if is_list_number(word) && opens_list_item(tokens, index, open_item) =>
+            {
+                open_item = Some(word.as_bytes()[0] - b'0');
+                greeting_open = false;
+                close_clause(sentence, &mut clause_start);
+                if !sentence.words.is_empty() && out.len() < MAX_SENTENCES {
+                    out.push(Sentence::default());
+                    clause_start = 0;
+                }
+                if let Some(item) = out.last_mut() {
+                    item.list_item = true;
+                }
+                skip_break = matches!(tokens.get(index + 1), Some(Token::Break(Stop::Sentence)));
+                continue;
+            }
+            // A list number ("1) what degree") starts a clause.
             Token::Word(word) if is_list_number(word) && next_opens_question => {
                 close_clause(sentence, &mut clause_start);
             }
+            Token::Break(Stop::Sentence) if std::mem::take(&mut skip_break) => {}
             Token::Word(word) => sentence.words.push(word.clone()),
             Token::Break(Stop::Soft) => {
                 greeting_open = false;
@@ -321,14 +394,21 @@ pub fn elaborates(sentence: &Sentence) -> bool {
         })
 }
 
+/// Longest item of a numbered list read as a question: a topic named in a
+/// list ("2. education needed") asks for it; a long item tells.
+const MAX_ITEM_WORDS: usize = 6;
+
 /// The indexes of the sentences to read: those that ask, with a short
-/// sentence narrowing the one before ("like pay wise"), or all of them
-/// when none does.
+/// sentence narrowing the one before ("like pay wise") and short items of
+/// a numbered list, or all of them when none does.
 pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
     let mut asking: Vec<usize> = Vec::new();
     for (i, sentence) in sentences.iter().enumerate() {
         let follows_a_question = i > 0 && asking.last() == Some(&(i - 1));
-        if sentence.asks() || (follows_a_question && elaborates(sentence)) {
+        if sentence.asks()
+            || (follows_a_question && elaborates(sentence))
+            || (sentence.list_item && sentence.words.len() <= MAX_ITEM_WORDS)
+        {
             asking.push(i);
         }
     }
@@ -397,6 +477,22 @@ mod tests {
             (
                 "i have a project. i need the pay and the schooling",
                 "i need the pay the schooling",
+            ),
+            // Items of a numbered list are read; a number that counts
+            // something ("a 2 year degree") numbers no list.
+            (
+                "my project needs. 1. job description 2. salary 3. outlook",
+                "job description | salary | outlook",
+            ),
+            (
+                "i want a 2 year degree. 1 what degree 2 how much do they make",
+                "what degree | how much do they make",
+            ),
+            ("i have a 2 year degree. what else", "what else"),
+            // Reported and indirect questions ask.
+            (
+                "my mom asked me whether it is growing. idk",
+                "my mom asked me whether it is growing",
             ),
         ];
         for (message, expected) in cases {
