@@ -471,13 +471,24 @@ impl Engine {
             };
             let (mut verdict, mut trace) =
                 self.read_sentence(&sentences[index], &context, &mut budget);
+            // "She says they basically do coding. Is that true?": a check
+            // of a claim asks about the claim, so its own words say
+            // nothing; the claim, read with it, may.
+            let checks_claim = questions::checks_claim(&sentences[index].words);
+            if checks_claim {
+                trace
+                    .guard_rails
+                    .push("checks a claim made before it: asks nothing by itself".into());
+                trace.decision = "nothing the bot answers".into();
+                verdict = SentenceVerdict::default();
+            }
             // "Been seeing RHIT preferred. What is that, and how do I get
             // it?": a question that finds nothing and points back ("it",
             // "that") is read again with the background sentence before it.
             if verdict.finds_nothing()
                 && index > 0
                 && !sentences[index - 1].asks()
-                && questions::points_back(&sentences[index].words)
+                && (checks_claim || questions::points_back(&sentences[index].words))
             {
                 let joined = sentences[index - 1].joined_with(&sentences[index]);
                 let (with_background, mut joined_trace) =

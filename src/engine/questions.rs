@@ -150,6 +150,33 @@ pub fn points_back(words: &[String]) -> bool {
         .any(|w| matches!(w.as_str(), "it" | "that" | "this" | "those" | "these"))
 }
 
+/// Words that check a claim when they end a short question ("is that
+/// true", "is this accurate").
+const CLAIM_CHECKS: &[&str] = &[
+    "true", "accurate", "correct", "right", "legit", "real", "facts",
+];
+
+/// Words that may trail a claim check ("is that true or not", "true tho").
+const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol", "really"];
+
+/// Longest question read as checking a claim.
+const MAX_CLAIM_CHECK_WORDS: usize = 6;
+
+/// Whether `words` only ask whether something said before is true ("is
+/// that true?", "is this accurate or not"): such a question asks about
+/// the claim, not about what its own words suggest.
+pub fn checks_claim(words: &[String]) -> bool {
+    if words.len() > MAX_CLAIM_CHECK_WORDS {
+        return false;
+    }
+    let last = words
+        .iter()
+        .rev()
+        .find(|w| !CLAIM_TRAILERS.contains(&w.as_str()));
+    last.is_some_and(|w| CLAIM_CHECKS.contains(&w.as_str()))
+        && (words.len() == 1 || points_back(words))
+}
+
 /// Words asking for a judgement of a career ("is it a good choice", "would
 /// it fit me").
 const JUDGEMENT_WORDS: &[&str] = &[

@@ -448,14 +448,21 @@ fn capitals(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (abbreviation, words) in raw {
-        let is_capitals = abbreviation.len() >= 2
-            && abbreviation
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-            && abbreviation.chars().any(|c| c.is_ascii_uppercase());
+        // "HIT", or words with such an abbreviation among them ("health IT").
+        let is_abbreviation = |word: &str| {
+            word.len() >= 2
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && word.chars().any(|c| c.is_ascii_uppercase())
+        };
+        let plain_words = abbreviation
+            .split(' ')
+            .all(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric()));
+        let is_capitals = plain_words && abbreviation.split(' ').any(is_abbreviation);
         if !is_capitals {
             problems.whole_file(format!(
-                "`[lexicon] capitals` key `{abbreviation}` must be an abbreviation in capitals (A-Z, 0-9, two or more)"
+                "`[lexicon] capitals` key `{abbreviation}` must be an abbreviation in capitals (A-Z, 0-9, two or more), alone or among words (\"health IT\")"
             ));
         } else if words.trim().is_empty() {
             problems.whole_file(format!(
