@@ -72,6 +72,8 @@ const FIGURE_LEAD: f32 = 0.15;
 const TENTATIVE_BELOW: f32 = 0.65;
 /// Most typo look-ups in one message; repeats are answered from a cache.
 const MAX_TYPO_LOOKUPS: usize = 32;
+/// The bar for a topic in a question that names this career.
+const NAMED_ACCEPT: f32 = 0.35;
 /// A gap whose topic is still answered gives that topic only when it is
 /// among the classifier's first this-many topics.
 const GAP_TOPIC_RANK: usize = 2;
@@ -748,7 +750,20 @@ impl Engine {
                 .guard_rails
                 .push("the message names the career in another sentence".into());
         }
-        let whole_label = whole.taken(ACCEPT).map(|l| self.label(l)).filter(|label| {
+        // A question that names this career says what it is about: a
+        // topic clearly ahead of the rest needs a lower bar ("if i went
+        // into health IT would i make noticeably more").
+        let accept = if self.guards.names_this_career(&text)
+            && self
+                .label(whole.best().0)
+                .intent()
+                .is_some_and(Intent::is_topic)
+        {
+            NAMED_ACCEPT
+        } else {
+            ACCEPT
+        };
+        let whole_label = whole.taken(accept).map(|l| self.label(l)).filter(|label| {
             has_context
                 || !label.intent().is_some_and(Intent::is_topic)
                 || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
@@ -986,8 +1001,8 @@ impl Engine {
     }
 
     /// The topic of a question the classifier read as asking something the
-    /// source does not cover, when that gap is one whose topic is still
-    /// answered (`keeps_topic`): "will AI replace them" gets the outlook,
+    /// source does not cover, when that gap asks its topic (`asks_topic`):
+    /// "will AI replace them" gets the outlook,
     /// with the note that the source does not discuss automation. Only in
     /// a message about the career: "ai, call me deb" asks no outlook.
     fn gap_with_topic(
@@ -1021,7 +1036,7 @@ impl Engine {
             .filter(|i| i.is_topic())
             .take(GAP_TOPIC_RANK)
             .collect();
-        if gaps.iter().all(|a| a.keeps_topic && a.topic == topic) && leaning.contains(&topic) {
+        if gaps.iter().all(|a| a.asks_topic && a.topic == topic) && leaning.contains(&topic) {
             trace
                 .guard_rails
                 .push(format!("a gap the {topic} answer still meets, with a note"));

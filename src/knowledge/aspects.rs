@@ -32,6 +32,8 @@ struct RawAspect {
     #[serde(default)]
     keeps_topic: Option<bool>,
     #[serde(default)]
+    asks_topic: Option<Spanned<bool>>,
+    #[serde(default)]
     patterns: Vec<Spanned<String>>,
 }
 
@@ -45,6 +47,11 @@ pub struct Aspect {
     pub covered: bool,
     /// For an uncovered aspect: whether the topic is still answered.
     pub keeps_topic: bool,
+    /// For an uncovered aspect that keeps its topic: whether naming the
+    /// aspect asks about the topic ("will AI replace them" asks about the
+    /// future of the job), so a question the classifier reads as a gap
+    /// still gets the topic.
+    pub asks_topic: bool,
 }
 
 /// The validated catalogue, its patterns compiled into one set.
@@ -145,6 +152,22 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
                 false
             }
         };
+        // Only a gap whose topic is still answered can ask that topic.
+        let may_ask_topic = keeps_topic && !raw_aspect.covered;
+        let asks_topic = match &raw_aspect.asks_topic {
+            Some(asks) if *asks.get_ref() && !may_ask_topic => {
+                problems.push(problem_at(
+                    file,
+                    asks.span().start,
+                    format!(
+                        "aspect `{name}`: `asks_topic` is only for an uncovered aspect with `keeps_topic = true`"
+                    ),
+                ));
+                false
+            }
+            Some(asks) => *asks.get_ref(),
+            None => false,
+        };
         for pattern in &raw_aspect.patterns {
             sources.push(pattern.get_ref().clone());
             offsets.push(pattern.span().start);
@@ -155,6 +178,7 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
             topic,
             covered: raw_aspect.covered,
             keeps_topic,
+            asks_topic,
         });
     }
     // ASCII word boundaries and classes: the text is normalised words, and
@@ -247,6 +271,16 @@ mod tests {
                 "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\npatterns = ['(']\n",
                 5,
                 "invalid pattern",
+            ),
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\nasks_topic = true\n",
+                5,
+                "`asks_topic` is only for an uncovered aspect",
+            ),
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = false\nkeeps_topic = false\nasks_topic = true\n",
+                6,
+                "`asks_topic` is only for an uncovered aspect",
             ),
             ("[[aspect]]\nname = \"x\"\nwho = 1\n", 3, "unknown field"),
         ];
