@@ -321,8 +321,9 @@ pub fn stems(word: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|(stem, _)| stem.chars().count() >= 3)
         .flat_map(|(stem, put_back)| {
             let mut forms: Vec<String> = put_back.iter().map(|r| format!("{stem}{r}")).collect();
+            // "getting" → "gett" → "get": a doubled ASCII consonant.
             if let [.., a, b] = stem.as_bytes() {
-                if a == b && !b"aeiou".contains(b) {
+                if a == b && b.is_ascii_alphabetic() && !b"aeiou".contains(b) {
                     forms.push(stem[..stem.len() - 1].to_string());
                 }
             }
@@ -390,6 +391,8 @@ mod tests {
             let stems: Vec<String> = stems(word).collect();
             assert!(stems.iter().any(|s| s == stem), "{word}: {stems:?}");
         }
+        // Letters outside ASCII are never cut in the middle.
+        assert!(stems("ⶦ𐼏𖫫s").all(|s| s == "ⶦ𐼏𖫫"));
         // Too short a stem is no word of its own.
         assert_eq!(stems("bus").count(), 0);
         assert_eq!(stems("is").count(), 0);

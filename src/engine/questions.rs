@@ -274,7 +274,9 @@ fn opens_list_item(tokens: &[Token], index: usize, open_item: Option<u8>) -> boo
     let Some(Token::Word(word)) = tokens.get(index) else {
         return false;
     };
-    let number = word.as_bytes()[0] - b'0';
+    let Ok(number) = word.parse::<u8>() else {
+        return false;
+    };
     let counts = index > 0
         && matches!(&tokens[index - 1], Token::Word(before) if COUNTING_WORDS.contains(&before.as_str()));
     let item_follows = matches!(
@@ -351,7 +353,7 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
             Token::Word(word)
                 if is_list_number(word) && opens_list_item(tokens, index, open_item) =>
             {
-                open_item = Some(word.as_bytes()[0] - b'0');
+                open_item = word.parse().ok();
                 greeting_open = false;
                 close_clause(sentence, &mut clause_start);
                 if !sentence.words.is_empty() && out.len() < MAX_SENTENCES {
