@@ -189,6 +189,23 @@ fn an_automation_question_gets_the_outlook_and_says_what_the_source_lacks() {
 }
 
 #[test]
+fn everyday_words_in_an_inflected_form_are_not_corrected() {
+    let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
+    // "seeing" is "see" with an ending, not a misspelling of "setting".
+    let c = bot.classify("I keep seeing ads for health information technology programs?");
+    let explained = c.explain();
+    assert!(!explained.contains("read as \"setting\""), "{explained}");
+    // A misspelling is still corrected, to the word, not to a misspelling
+    // the examples use ("certifcation").
+    let c = bot.classify("do i need certifacation?");
+    let explained = c.explain();
+    assert!(
+        explained.contains("\"certifacation\" read as \"certification\""),
+        "{explained}"
+    );
+}
+
+#[test]
 fn out_of_scope_replies_carry_no_figures() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
     for question in [
@@ -418,6 +435,38 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     // career; a request addressed to "AI" is not about the career.
     ("will robots take health information tech jobs?", &["outlook"]),
     ("ai, tell me a joke", &[]),
+    (
+        "will AI replace health information techs, and can i work from home?",
+        &[],
+    ),
+    // A claim check asks about the claim; a claim in the same words is a
+    // question of its own.
+    (
+        "My cousin says health information techs earn like 80k. \
+         Is that true? Where do they work?",
+        &["workplace", "salary"],
+    ),
+    ("health IT pays well right?", &["salary"]),
+    ("is health information tech legit?", &["overview"]),
+    // Numbers inside a sentence number no list; a list beside a question
+    // tells.
+    ("is it 1 or 2 years of school for health IT", &["education"]),
+    (
+        "Steps I took: 1. finished my associate 2. got my RHIT 3. applied to hospitals. \
+         What's the pay like for health information techs?",
+        &["salary"],
+    ),
+    // The writer's own choices pass on no question.
+    (
+        "My counselor asked if I wanted to work in a hospital. \
+         What certification do I need for health information technology?",
+        &["certification"],
+    ),
+    // A question naming the career takes a topic clearly ahead of the rest.
+    (
+        "If I went into Health IT would I make noticeably more?",
+        &["salary"],
+    ),
 ];
 
 #[test]

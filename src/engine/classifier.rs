@@ -306,6 +306,30 @@ mod tests {
     }
 
     #[test]
+    fn averaging_from_the_last_epoch_is_plain_sgd_and_averages_differ() {
+        let plain = TrainingPlan {
+            average_from: 8,
+            ..TrainingPlan::default()
+        };
+        let last_only = TrainingPlan {
+            average_from: 100,
+            ..TrainingPlan::default()
+        };
+        let averaged = TrainingPlan::default();
+        let text = extract_plain(&["how", "long", "salary"]);
+        let a = Model::train(&toy(), 2, plain).probabilities(&text);
+        let b = Model::train(&toy(), 2, last_only).probabilities(&text);
+        let c = Model::train(&toy(), 2, averaged).probabilities(&text);
+        // Averaging only the last epoch is the final weights, however far
+        // `average_from` lies past the end.
+        assert_eq!(a, b);
+        // Averaging earlier epochs gives another model, still a
+        // distribution.
+        assert_ne!(a, c);
+        assert!((c.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{c:?}");
+    }
+
+    #[test]
     fn unseen_text_gives_the_prior() {
         let model = Model::train(&toy(), 2, TrainingPlan::default());
         let p = model.probabilities(&extract_plain(&["zzzq"]));

@@ -6,8 +6,9 @@
 //!    the breaks between them.
 //! 2. [`questions`]: the sentences that ask (background sentences add no
 //!    topic, but say whom the questions are about and that they are about
-//!    the career; a question that points back is read again with the
-//!    sentence before it), each cut into clauses.
+//!    the career; a question that points back, or only checks a claim
+//!    ("is that true?"), is read again with the sentence before it), each
+//!    cut into clauses.
 //! 3. [`fuzzy`]: words the examples never use are corrected to a close word
 //!    they do use ("salery" → "salary").
 //! 4. [`features`] and [`classifier`]: hashed word and character n-grams,
@@ -16,8 +17,11 @@
 //! 5. [`guards`]: the subject of each question (another occupation gets no
 //!    career answer), the aspects asked, the figures stated.
 //! 6. Decide: a label is taken when its probability clears [`ACCEPT`] with
-//!    a [`MARGIN`] over the next; a topic that only reaches [`SUGGEST`]
-//!    becomes a "did you mean", never an answer.
+//!    a [`MARGIN`] over the next (a topic of a question that names this
+//!    career, `NAMED_ACCEPT`); a topic that only reaches [`SUGGEST`]
+//!    becomes a "did you mean", never an answer. A question read as a gap
+//!    the source leaves gets the gap's topic only when the aspect asks it
+//!    (`asks_topic`: "will AI replace them" gets the outlook, with a note).
 //!
 //! Nothing here names a career: names, aliases, examples and aspects all
 //! come from the knowledge. Pure and deterministic: no I/O, no clock, no
@@ -74,9 +78,6 @@ const TENTATIVE_BELOW: f32 = 0.65;
 const MAX_TYPO_LOOKUPS: usize = 32;
 /// The bar for a topic in a question that names this career.
 const NAMED_ACCEPT: f32 = 0.35;
-/// A gap whose topic is still answered gives that topic only when it is
-/// among the classifier's first this-many topics.
-const GAP_TOPIC_RANK: usize = 2;
 /// How often the career examples must use a word for it to count as
 /// spelt right.
 const KNOWN_AFTER: usize = 3;
@@ -855,7 +856,7 @@ impl Engine {
         for (part_text, label) in &parts {
             let label = label
                 .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
-            let label = self.gap_with_topic(part_text, label, has_context, &whole, &mut trace);
+            let label = self.gap_with_topic(part_text, label, has_context, &mut trace);
             let inherited = if Guards::has_people_pronoun(part_text) {
                 pronoun_antecedent.clone().or_else(|| running.clone())
             } else {
@@ -1010,7 +1011,6 @@ impl Engine {
         part_text: &str,
         label: Option<ExampleLabel>,
         has_context: bool,
-        whole: &Reading,
         trace: &mut QuestionTrace,
     ) -> Option<ExampleLabel> {
         if label != Some(ExampleLabel::Uncovered) || !has_context {
@@ -1022,21 +1022,12 @@ impl Engine {
             .map(|&i| &self.aspects.aspects[i])
             .filter(|a| !a.covered)
             .collect();
-        // Every gap named must keep the same topic ("will AI replace them,
-        // and can I work from home" stays a gap), and the classifier must
-        // lean to that topic among the topics ("how many jobs are there
-        // rn" asks no pay).
+        // Every gap named must ask the same topic: "will AI replace them,
+        // and can I work from home" stays a gap.
         let Some(topic) = gaps.first().map(|a| a.topic) else {
             return label;
         };
-        let leaning: Vec<Intent> = whole
-            .ranked
-            .iter()
-            .filter_map(|&(l, _)| self.label(l).intent())
-            .filter(|i| i.is_topic())
-            .take(GAP_TOPIC_RANK)
-            .collect();
-        if gaps.iter().all(|a| a.asks_topic && a.topic == topic) && leaning.contains(&topic) {
+        if gaps.iter().all(|a| a.asks_topic && a.topic == topic) {
             trace
                 .guard_rails
                 .push(format!("a gap the {topic} answer still meets, with a note"));

@@ -3,9 +3,12 @@
 //!
 //! Removes Discord markup (mentions, custom emoji, timestamps, links,
 //! markdown), invisible and combining characters, case and punctuation;
-//! maps emoji and slang to words; collapses letters repeated for emphasis.
-//! Punctuation becomes a break that says how strongly it separates: the end
-//! of a question, of a sentence, or a softer pause (a comma). Pure: no I/O.
+//! maps emoji and slang to words, and abbreviations written in capitals
+//! ("HIT", "health IT") to the words they stand for; collapses letters
+//! repeated for emphasis. Punctuation becomes a break that says how
+//! strongly it separates: the end of a question, of a sentence, or a softer
+//! pause (a comma). [`stems`] gives the words a word may inflect, so the
+//! typo corrector leaves "seeing" alone when it knows "see". Pure: no I/O.
 
 use std::collections::HashMap;
 
@@ -327,6 +330,7 @@ pub fn stems(word: &str) -> impl Iterator<Item = String> + '_ {
                     forms.push(stem[..stem.len() - 1].to_string());
                 }
             }
+            forms.retain(|form| form.chars().count() >= 3);
             forms
         })
 }

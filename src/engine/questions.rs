@@ -2,17 +2,20 @@
 //!
 //! A long post mixes background ("I'm a junior, my aunt works at a clinic")
 //! with what it asks. The message is cut into sentences at full stops,
-//! question marks and line breaks; a sentence asks when it ends with a
-//! question mark, opens with an interrogative or an auxiliary ("how", "is",
-//! "do"), or holds a request ("can someone explain", "tell me", "wondering").
-//! When any sentence asks, only those are read, with a short sentence right
-//! after one that narrows it ("like pay wise"); otherwise the whole message
-//! is (a bare "salary" or "pay info pls" is its own question). Each question
-//! is then cut into clauses at commas, joining words ("and", "also") and
-//! after an opening greeting ("hey bot | what can you do"), so "what's the
-//! pay and do i need a degree" asks two things. The engine may read a
-//! question again with the sentence before it when it points back ("what
-//! is that").
+//! question marks, line breaks and the items of a numbered list ("1. job
+//! description 2. salary"); a sentence asks when it ends with a question
+//! mark, opens with an interrogative or an auxiliary ("how", "is", "do"),
+//! holds a request ("can someone explain", "tell me", "wondering") or
+//! passes one on ("a parent asked me whether it is growing"). When any
+//! sentence asks, only those are read, with a short sentence right after
+//! one that narrows it ("like pay wise") and the short items of a list
+//! that is the request; otherwise the whole message is (a bare "salary" or
+//! "pay info pls" is its own question). Each question is then cut into
+//! clauses at commas, joining words ("and", "also") and after an opening
+//! greeting ("hey bot | what can you do"), so "what's the pay and do i
+//! need a degree" asks two things. The engine may read a question again
+//! with the sentence before it when it points back ("what is that") or
+//! only checks a claim made there ("is that true?").
 //!
 //! Pure; the work is bounded whatever the input (see the limits below).
 
@@ -37,12 +40,6 @@ const REQUEST_PHRASES: &[&[&str]] = &[
     &["explain"],
     &["wondering"],
     &["wonder"],
-    // Reported and indirect questions: "a parent asked me whether it is
-    // growing", "I'm deciding whether to get the bachelor's".
-    &["whether"],
-    &["asked", "me", "if"],
-    &["asked", "if"],
-    &["asking", "if"],
     &["curious"],
     &["want", "to", "know"],
     &["wanted", "to", "know"],
@@ -140,6 +137,30 @@ pub fn words_ask<W: AsRef<str>>(words: &[W]) -> bool {
     REQUEST_PHRASES
         .iter()
         .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+        || reports_a_question(&words)
+}
+
+/// Phrases that pass on a question ("a parent asked me whether it is
+/// growing").
+const REPORTED_ASKS: &[&[&str]] = &[
+    &["whether"],
+    &["asked", "me", "if"],
+    &["asked", "if"],
+    &["asking", "if"],
+];
+
+/// Words after a reporting phrase that make it the writer's own choice
+/// ("decide whether to go", "asked if i wanted"), not a question.
+const OWN_CHOICE: &[&str] = &["i", "to", "we", "my", "or"];
+
+/// Whether `words` pass on a question about something other than the
+/// writer's own choices.
+fn reports_a_question(words: &[&str]) -> bool {
+    REPORTED_ASKS.iter().any(|phrase| {
+        words.windows(phrase.len() + 1).any(|window| {
+            window[..phrase.len()] == **phrase && !OWN_CHOICE.contains(&window[phrase.len()])
+        })
+    })
 }
 
 /// Whether `words` point back to something said before ("what is that",
@@ -157,24 +178,40 @@ const CLAIM_CHECKS: &[&str] = &[
 ];
 
 /// Words that may trail a claim check ("is that true or not", "true tho").
-const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol", "really"];
+const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol"];
 
-/// Longest question read as checking a claim.
-const MAX_CLAIM_CHECK_WORDS: usize = 6;
+/// Words that may open a claim check before what it points at ("so is it
+/// really true").
+const CLAIM_OPENERS: &[&str] = &[
+    "so", "but", "and", "ok", "okay", "is", "was", "are", "isnt", "thats", "really",
+];
 
-/// Whether `words` only ask whether something said before is true ("is
-/// that true?", "is this accurate or not"): such a question asks about
-/// the claim, not about what its own words suggest.
+/// Whether `words` are nothing but a check of something said before ("is
+/// that true?", "is this accurate or not", "true?"): such a question asks
+/// about the claim, not about what its own words suggest. A claim made in
+/// the same words ("it pays well right?", "is this job real?") is no such
+/// check.
 pub fn checks_claim(words: &[String]) -> bool {
-    if words.len() > MAX_CLAIM_CHECK_WORDS {
+    let mut rest: Vec<&str> = words.iter().map(String::as_str).collect();
+    while rest.last().is_some_and(|w| CLAIM_TRAILERS.contains(w)) {
+        rest.pop();
+    }
+    let Some((check, before)) = rest.split_last() else {
+        return false;
+    };
+    if !CLAIM_CHECKS.contains(check) {
         return false;
     }
-    let last = words
-        .iter()
-        .rev()
-        .find(|w| !CLAIM_TRAILERS.contains(&w.as_str()));
-    last.is_some_and(|w| CLAIM_CHECKS.contains(&w.as_str()))
-        && (words.len() == 1 || points_back(words))
+    // Before the check word: openers, at most one pointer, and an adverb.
+    let mut pointers = 0;
+    for word in before {
+        if matches!(*word, "that" | "this" | "it" | "those" | "these") {
+            pointers += 1;
+        } else if !CLAIM_OPENERS.contains(word) && !matches!(*word, "actually" | "even") {
+            return false;
+        }
+    }
+    pointers <= 1
 }
 
 /// Words asking for a judgement of a career ("is it a good choice", "would
@@ -250,26 +287,32 @@ pub fn tells(words: &[String]) -> bool {
         && !words_ask(words)
 }
 
-/// "1" to "9": how students number the questions in a post (a list number
-/// counts only before a question word, so "a 2 year degree" stays whole).
+/// "1" to "9": how students number the questions in a post.
 fn is_list_number(word: &str) -> bool {
     word.len() == 1 && word.as_bytes()[0].is_ascii_digit() && word != "0"
 }
 
-/// Words after which a number counts something ("a 2 year degree", "in
-/// 3 months"), so it numbers no list.
-const COUNTING_WORDS: &[&str] = &[
-    "a", "an", "the", "in", "about", "for", "like", "only", "just", "to", "of", "or", "and",
-    "than", "over", "under", "around", "take", "takes", "maybe", "within", "after", "every", "per",
-    "by", "with", "at", "first", "last", "next", "those", "these", "my",
-];
-
 /// How far ahead a "1" looks for the "2" that makes it a list.
 const LIST_LOOKAHEAD: usize = 40;
 
+/// Whether the token at `index` is a list number where an item starts: at
+/// the start of the message or of a sentence or line, or written "2."
+/// ("I need to cover: 1. job description 2. salary"). A number inside a
+/// sentence ("is it 1 or 2 years", "1 kid and 2 jobs") numbers nothing.
+fn numbers_item(tokens: &[Token], index: usize) -> bool {
+    let Some(Token::Word(word)) = tokens.get(index) else {
+        return false;
+    };
+    let at_start = index == 0 || matches!(tokens[index - 1], Token::Break(_));
+    let dotted = matches!(tokens.get(index + 1), Some(Token::Break(Stop::Sentence)))
+        && matches!(tokens.get(index + 2), Some(Token::Word(_)));
+    let item_follows = matches!(tokens.get(index + 1), Some(Token::Word(_)));
+    is_list_number(word) && (dotted || (at_start && item_follows))
+}
+
 /// Whether the list number at `index` opens an item of a numbered list:
 /// the next number of a list already open, or a "1" with a "2" after it,
-/// never a number that counts something ("a 2 year degree").
+/// both where an item starts ([`numbers_item`]).
 fn opens_list_item(tokens: &[Token], index: usize, open_item: Option<u8>) -> bool {
     let Some(Token::Word(word)) = tokens.get(index) else {
         return false;
@@ -277,23 +320,16 @@ fn opens_list_item(tokens: &[Token], index: usize, open_item: Option<u8>) -> boo
     let Ok(number) = word.parse::<u8>() else {
         return false;
     };
-    let counts = index > 0
-        && matches!(&tokens[index - 1], Token::Word(before) if COUNTING_WORDS.contains(&before.as_str()));
-    let item_follows = matches!(
-        tokens.get(index + 1),
-        Some(Token::Word(_)) | Some(Token::Break(Stop::Sentence))
-    );
-    if counts || !item_follows {
+    if !numbers_item(tokens, index) {
         return false;
     }
     match open_item {
         Some(open) => number == open + 1,
         None => {
             number == 1
-                && tokens[index + 1..]
-                    .iter()
-                    .take(LIST_LOOKAHEAD)
-                    .any(|t| matches!(t, Token::Word(w) if w == "2"))
+                && (index + 1..tokens.len()).take(LIST_LOOKAHEAD).any(|i| {
+                    matches!(&tokens[i], Token::Word(w) if w == "2") && numbers_item(tokens, i)
+                })
         }
     }
 }
@@ -360,7 +396,9 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
                     out.push(Sentence::default());
                     clause_start = 0;
                 }
-                if let Some(item) = out.last_mut() {
+                // Past the sentence limit the item joins the last sentence,
+                // which stays what it was.
+                if let Some(item) = out.last_mut().filter(|s| s.words.is_empty()) {
                     item.list_item = true;
                 }
                 skip_break = matches!(tokens.get(index + 1), Some(Token::Break(Stop::Sentence)));
@@ -424,7 +462,7 @@ pub fn elaborates(sentence: &Sentence) -> bool {
 }
 
 /// Longest item of a numbered list read as a question: a topic named in a
-/// list ("2. education needed") asks for it; a long item tells.
+/// requested list ("2. education needed") asks for it; a long item tells.
 const MAX_ITEM_WORDS: usize = 6;
 
 /// The indexes of the sentences to read: those that ask, with a short
@@ -432,12 +470,25 @@ const MAX_ITEM_WORDS: usize = 6;
 /// a numbered list, or all of them when none does.
 pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
     let mut asking: Vec<usize> = Vec::new();
+    // A list is the request when the sentence leading into it asks ("I need
+    // to cover: 1. pay 2. schooling") or nothing outside it asks; a list
+    // beside a question ("Steps I took: 1. got my RHIT ... What's the
+    // pay?") tells.
+    let others_ask = sentences.iter().any(|s| !s.list_item && s.asks());
+    let lead_in_asks = |i: usize| {
+        sentences[..i]
+            .iter()
+            .rev()
+            .find(|s| !s.list_item)
+            .is_some_and(Sentence::asks)
+    };
     for (i, sentence) in sentences.iter().enumerate() {
         let follows_a_question = i > 0 && asking.last() == Some(&(i - 1));
-        if sentence.asks()
-            || (follows_a_question && elaborates(sentence))
-            || (sentence.list_item && sentence.words.len() <= MAX_ITEM_WORDS)
-        {
+        let requested_item = sentence.list_item
+            && sentence.words.len() <= MAX_ITEM_WORDS
+            && !tells(&sentence.words)
+            && (!others_ask || lead_in_asks(i));
+        if sentence.asks() || (follows_a_question && elaborates(sentence)) || requested_item {
             asking.push(i);
         }
     }
@@ -467,6 +518,28 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn claim_checks_are_only_the_check() {
+        let cases = [
+            ("is that true", true),
+            ("is that true or not", true),
+            ("true", true),
+            ("so is it really true", true),
+            ("is this accurate", true),
+            ("thats right haha", true),
+            ("it pays well right", false),
+            ("is this job real", false),
+            ("is health it legit", false),
+            ("is that true that they make 40k", false),
+            ("right", true),
+            ("", false),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            assert_eq!(checks_claim(&words), expected, "{text:?}");
+        }
     }
 
     fn joiners() -> Vec<String> {
@@ -507,21 +580,47 @@ mod tests {
                 "i have a project. i need the pay and the schooling",
                 "i need the pay the schooling",
             ),
-            // Items of a numbered list are read; a number that counts
-            // something ("a 2 year degree") numbers no list.
+            // Items of a requested list are read; numbers inside a
+            // sentence number nothing; a list beside a question tells.
             (
                 "my project needs. 1. job description 2. salary 3. outlook",
                 "job description | salary | outlook",
             ),
+            // (Inline numbers before question words cut clauses, not
+            // sentences.)
             (
                 "i want a 2 year degree. 1 what degree 2 how much do they make",
-                "what degree | how much do they make",
+                "what degree how much do they make",
             ),
             ("i have a 2 year degree. what else", "what else"),
-            // Reported and indirect questions ask.
+            (
+                "is it 1 or 2 years of school for health it",
+                "is it 1 or 2 years of school for health it",
+            ),
+            (
+                "i have 1 kid and work 2 jobs. how long is the program",
+                "how long is the program",
+            ),
+            (
+                "steps i took. 1. finished school 2. got certified. what is the pay",
+                "what is the pay",
+            ),
+            (
+                "i need to cover. 1. i am a junior 2. salary",
+                "i need to cover | salary",
+            ),
+            // Passed-on questions ask; the writer's own choices do not.
             (
                 "my mom asked me whether it is growing. idk",
                 "my mom asked me whether it is growing",
+            ),
+            (
+                "i can not decide whether to go to college. what do they do",
+                "what do they do",
+            ),
+            (
+                "my counselor asked if i wanted hospitals. what cert do i need",
+                "what cert do i need",
             ),
         ];
         for (message, expected) in cases {

@@ -94,7 +94,8 @@ fn problem_at(file: &SourceFile, offset: usize, message: String) -> Problem {
 }
 
 /// Parses and validates `aspects.toml`: known topics, unique names, a
-/// `keeps_topic` for every uncovered aspect, patterns that compile.
+/// `keeps_topic` for every uncovered aspect, `asks_topic` only on an
+/// uncovered aspect that keeps its topic, patterns that compile.
 pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
     let raw: RawCatalogue = match toml::from_str(&file.text) {
         Ok(raw) => raw,

@@ -440,8 +440,8 @@ fn compile_all(patterns: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec
 }
 
 /// The `[lexicon] capitals` table: each key an abbreviation written in
-/// capitals (letters and digits, two or more), each value the words it
-/// stands for, lower-cased.
+/// capitals (letters and digits, two or more), alone or among plain words
+/// ("health IT"), each value the words it stands for, lower-cased.
 fn capitals(
     raw: std::collections::BTreeMap<String, String>,
     problems: &mut Problems<'_>,
