@@ -629,7 +629,7 @@ impl Engine {
         };
         // Letters repeated for emphasis ("hiii", "sooo", "pleasee"): the
         // normaliser keeps two; one may give the word meant.
-        let known = self.known.contains(word) || self.inflects_known(word);
+        let known = self.known.contains(word);
         if !known {
             let single = normalize::collapse_runs(word, 1);
             if single != word && self.known.contains(&single) {
@@ -650,6 +650,11 @@ impl Engine {
                 typed: word.to_string(),
                 read: read.clone(),
             };
+        }
+        // Checked only for a word that would otherwise be corrected.
+        if self.inflects_known(word) {
+            budget.seen.insert(word.to_string(), word.to_string());
+            return unchanged();
         }
         if budget.lookups >= MAX_TYPO_LOOKUPS {
             return unchanged();
