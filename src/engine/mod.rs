@@ -1008,9 +1008,9 @@ impl Engine {
 
     /// The topic of a question the classifier read as asking something the
     /// source does not cover, when that gap asks its topic (`asks_topic`):
-    /// "will AI replace them" gets the outlook,
-    /// with the note that the source does not discuss automation. Only in
-    /// a message about the career: "ai, call me deb" asks no outlook.
+    /// "will AI replace them" gets the outlook, with the note that the
+    /// source does not discuss automation. Only in a message about the
+    /// career: "ai, call me deb" asks no outlook.
     fn gap_with_topic(
         &self,
         part_text: &str,

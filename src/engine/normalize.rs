@@ -130,10 +130,10 @@ impl Normalizer {
         let has_capitals = self
             .capitals
             .iter()
-            .any(|(abbreviation, _)| text.contains(abbreviation.as_str()));
+            .any(|(abbreviation, _)| find_with_capitals(&text, abbreviation).is_some());
         if has_capitals && !mostly_capitals(&text) {
             for (abbreviation, words) in &self.capitals {
-                if text.contains(abbreviation.as_str()) {
+                if find_with_capitals(&text, abbreviation).is_some() {
                     text = replace_whole_words(&text, abbreviation, words);
                 }
             }
@@ -169,7 +169,7 @@ fn replace_whole_words(text: &str, word: &str, by: &str) -> String {
     let mut out = String::with_capacity(text.len() + by.len());
     let mut rest = text;
     let mut offset = 0;
-    while let Some(at) = rest.find(word) {
+    while let Some(at) = find_with_capitals(rest, word) {
         // What stands before, looked up in the whole text: the previous
         // match may touch this one ("HITHIT").
         let before = text[..offset + at].chars().next_back();
@@ -177,12 +177,34 @@ fn replace_whole_words(text: &str, word: &str, by: &str) -> String {
         let alone =
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
         out.push_str(&rest[..at]);
-        out.push_str(if alone { by } else { word });
+        out.push_str(if alone {
+            by
+        } else {
+            &rest[at..at + word.len()]
+        });
         rest = &rest[at + word.len()..];
         offset += at + word.len();
     }
     out.push_str(rest);
     out
+}
+
+/// Where `key` (ASCII) first stands in `text`, its capitals written as
+/// capitals and its small letters in either case: "health IT" is found in
+/// "Health IT" and "health IT", never in "health it".
+fn find_with_capitals(text: &str, key: &str) -> Option<usize> {
+    let key = key.as_bytes();
+    if key.is_empty() {
+        return None;
+    }
+    // An ASCII byte never stands inside a longer character, so a match
+    // starts and ends on character boundaries.
+    text.as_bytes().windows(key.len()).position(|window| {
+        window
+            .iter()
+            .zip(key)
+            .all(|(&typed, &wanted)| typed == wanted || typed.to_ascii_lowercase() == wanted)
+    })
 }
 
 /// Whether `text` has more capital letters than small ones.
@@ -379,6 +401,16 @@ mod tests {
         assert_eq!(collapse_runs("heyyyyy", 2), "heyy");
         assert_eq!(collapse_runs("heyyyyy", 1), "hey");
         assert_eq!(collapse_runs("book", 2), "book");
+    }
+
+    #[test]
+    fn capitals_in_a_key_must_be_typed_as_capitals() {
+        assert_eq!(find_with_capitals("so Health IT?", "health IT"), Some(3));
+        assert_eq!(find_with_capitals("so health IT?", "health IT"), Some(3));
+        assert_eq!(find_with_capitals("so health it?", "health IT"), None);
+        assert_eq!(find_with_capitals("é HIT", "HIT"), Some(3));
+        assert_eq!(find_with_capitals("hit", "HIT"), None);
+        assert_eq!(find_with_capitals("HIT", ""), None);
     }
 
     #[test]

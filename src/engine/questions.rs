@@ -163,12 +163,13 @@ fn reports_a_question(words: &[&str]) -> bool {
     })
 }
 
+/// Words that point back to something said before.
+const POINTERS: &[&str] = &["it", "that", "this", "those", "these"];
+
 /// Whether `words` point back to something said before ("what is that",
 /// "how do i get it").
 pub fn points_back(words: &[String]) -> bool {
-    words
-        .iter()
-        .any(|w| matches!(w.as_str(), "it" | "that" | "this" | "those" | "these"))
+    words.iter().any(|w| POINTERS.contains(&w.as_str()))
 }
 
 /// Words that check a claim when they end a short question ("is that
@@ -205,7 +206,7 @@ pub fn checks_claim(words: &[String]) -> bool {
     // Before the check word: openers, at most one pointer, and an adverb.
     let mut pointers = 0;
     for word in before {
-        if matches!(*word, "that" | "this" | "it" | "those" | "these") {
+        if POINTERS.contains(word) {
             pointers += 1;
         } else if !CLAIM_OPENERS.contains(word) && !matches!(*word, "actually" | "even") {
             return false;
@@ -474,13 +475,16 @@ pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
     // to cover: 1. pay 2. schooling") or nothing outside it asks; a list
     // beside a question ("Steps I took: 1. got my RHIT ... What's the
     // pay?") tells.
-    let others_ask = sentences.iter().any(|s| !s.list_item && s.asks());
+    let asks: Vec<bool> = sentences.iter().map(Sentence::asks).collect();
+    let others_ask = sentences
+        .iter()
+        .zip(&asks)
+        .any(|(s, &asks)| !s.list_item && asks);
     let lead_in_asks = |i: usize| {
-        sentences[..i]
-            .iter()
+        (0..i)
             .rev()
-            .find(|s| !s.list_item)
-            .is_some_and(Sentence::asks)
+            .find(|&j| !sentences[j].list_item)
+            .is_some_and(|j| asks[j])
     };
     for (i, sentence) in sentences.iter().enumerate() {
         let follows_a_question = i > 0 && asking.last() == Some(&(i - 1));
@@ -488,7 +492,7 @@ pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
             && sentence.words.len() <= MAX_ITEM_WORDS
             && !tells(&sentence.words)
             && (!others_ask || lead_in_asks(i));
-        if sentence.asks() || (follows_a_question && elaborates(sentence)) || requested_item {
+        if asks[i] || (follows_a_question && elaborates(sentence)) || requested_item {
             asking.push(i);
         }
     }
