@@ -488,6 +488,11 @@ mod tests {
             ("how much do they make", None),
             ("how do i become a doctor", Some("doctor")),
             ("how much do health information technicians make", None),
+            (
+                "what is the schooling for respiratory therapy",
+                Some("respiratory therapy"),
+            ),
+            ("what is the schooling for this job", None),
         ];
         for (text, other) in cases {
             let subject = guards.subject(text);

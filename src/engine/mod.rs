@@ -811,7 +811,8 @@ impl Engine {
                     .filter(|&l| {
                         l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)
                     })
-                    .filter(|_| !questions::tells(words));
+                    .filter(|_| !questions::tells(words))
+                    .filter(|_| clause > 0 || !questions::sets_condition(words));
                 parts.push((clause_text, taken));
             }
         }

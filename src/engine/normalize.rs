@@ -27,8 +27,10 @@ pub struct Normalized {
 pub enum Stop {
     /// A comma, colon or dash: a pause within a sentence.
     Soft,
-    /// A full stop, exclamation mark, semicolon or line break.
+    /// A full stop, exclamation mark or semicolon.
     Sentence,
+    /// A line break: the end of a sentence, punctuated or not.
+    Line,
     /// A question mark: what came before was asked.
     Question,
 }
@@ -250,13 +252,23 @@ fn split_pieces(text: &str) -> Vec<Piece> {
             pieces.push(Piece::Word(std::mem::take(word)));
         }
     };
+    // Characters already taken by a shorthand ("w/o").
+    let mut taken_until = 0;
     for (i, &c) in chars.iter().enumerate() {
-        if is_invisible(c) {
+        if i < taken_until || is_invisible(c) {
             continue;
         }
         if c.is_alphanumeric() {
             word.extend(c.to_lowercase());
             continue;
+        }
+        if c == '/' {
+            if let Some((whole, len)) = slash_shorthand(&chars, i, &word) {
+                word.clear();
+                pieces.push(Piece::Word(whole.to_string()));
+                taken_until = i + 1 + len;
+                continue;
+            }
         }
         let prev_alnum = i > 0 && chars[i - 1].is_alphanumeric();
         let next_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
@@ -272,9 +284,13 @@ fn split_pieces(text: &str) -> Vec<Piece> {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Break(Stop::Question));
             }
-            '!' | '.' | ';' | '\n' | '\r' | '¡' | '…' => {
+            '!' | '.' | ';' | '¡' | '…' => {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Break(Stop::Sentence));
+            }
+            '\n' | '\r' => {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Break(Stop::Line));
             }
             ',' | ':' => {
                 flush(&mut word, &mut pieces);
@@ -288,6 +304,7 @@ fn split_pieces(text: &str) -> Vec<Piece> {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Word("$".to_string()));
             }
+            // "w/ a degree", "w/o a degree", "b/c": one word, not two things.
             // "duties + pay", "pay & hours", "pay/hours": two things asked.
             '&' | '+' | '/' => {
                 flush(&mut word, &mut pieces);
@@ -298,6 +315,28 @@ fn split_pieces(text: &str) -> Vec<Piece> {
     }
     flush(&mut word, &mut pieces);
     pieces
+}
+
+/// The word a shorthand with a slash at `slash` stands for ("w/" →
+/// "with", "w/o" → "without", "b/c" → "because"), and how many
+/// characters after the slash it takes; `word` is the word before it.
+fn slash_shorthand(chars: &[char], slash: usize, word: &str) -> Option<(&'static str, usize)> {
+    let starts_word = slash < 2 || !chars[slash - 2].is_alphanumeric();
+    if !starts_word {
+        return None;
+    }
+    let alone_after = |len: usize| {
+        !chars
+            .get(slash + 1 + len)
+            .is_some_and(|c| c.is_alphanumeric())
+    };
+    let next = chars.get(slash + 1).map(|c| c.to_ascii_lowercase());
+    match (word, next) {
+        ("w", Some('o')) if alone_after(1) => Some(("without", 1)),
+        ("w", _) => Some(("with", 0)),
+        ("b", Some('c')) if alone_after(1) => Some(("because", 1)),
+        _ => None,
+    }
 }
 
 /// Zero-width, bidirectional and other format characters, and combining
@@ -393,6 +432,32 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(replace_whole_words(text, "HIT", "health it"), expected);
+        }
+    }
+
+    #[test]
+    fn slash_shorthands_are_one_word() {
+        // (text, its words; "and" where a slash joins two things asked)
+        let cases = [
+            ("a job w/ this degree", "a job with this degree"),
+            ("a job w/o a degree", "a job without a degree"),
+            ("W/O a degree?", "without a degree"),
+            ("worth it b/c i hate math", "worth it because i hate math"),
+            ("pay/hours", "pay and hours"),
+            ("w/", "with"),
+            ("saw/heard", "saw and heard"),
+            ("w/over", "with over"),
+            ("b/cd", "b and cd"),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<String> = split_pieces(text)
+                .into_iter()
+                .filter_map(|piece| match piece {
+                    Piece::Word(word) => Some(word),
+                    Piece::Break(_) => None,
+                })
+                .collect();
+            assert_eq!(words.join(" "), expected, "{text}");
         }
     }
 

@@ -68,6 +68,14 @@ const REQUEST_PHRASES: &[&[&str]] = &[
     &["what", "are"],
 ];
 
+/// Words that open the subject of a question after its auxiliary ("did
+/// they ...", "was the ..."): a sentence with one asks, story or not.
+const SUBJECT_OPENERS: &[&str] = &[
+    "i", "you", "u", "he", "she", "it", "we", "they", "there", "this", "that", "these", "those",
+    "the", "a", "an", "my", "your", "his", "her", "their", "our", "anyone", "anybody", "someone",
+    "people", "any",
+];
+
 /// One sentence of a message, cut into clauses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sentence {
@@ -77,6 +85,9 @@ pub struct Sentence {
     pub clauses: Vec<std::ops::Range<usize>>,
     /// Whether the sentence ended with a question mark.
     pub question_mark: bool,
+    /// Whether the sentence ended with a full stop, an exclamation mark or
+    /// a semicolon.
+    pub full_stop: bool,
     /// Whether the sentence is an item of a numbered list ("I need to
     /// cover: 1. job description 2. salary").
     pub list_item: bool,
@@ -92,6 +103,7 @@ impl Sentence {
             clauses: std::iter::once(whole).collect(),
             words,
             question_mark: next.question_mark,
+            full_stop: next.full_stop,
             list_item: false,
         }
     }
@@ -99,6 +111,21 @@ impl Sentence {
     /// Whether this sentence asks something (see the module docs).
     pub fn asks(&self) -> bool {
         self.question_mark || words_ask(&self.words)
+    }
+
+    /// Whether this sentence tells what the writer did or was with its
+    /// subject left out, in the way of a story: it opens with a past or
+    /// perfect auxiliary and ends with a full stop ("Did all the billing,
+    /// insurance claims, patient records.", "Was in retail for 6 yrs.").
+    /// Only telling from a writer who marks questions: see [`questions`].
+    fn narrates(&self) -> bool {
+        let [first, second, ..] = &self.words[..] else {
+            return false;
+        };
+        self.full_stop
+            && matches!(first.as_str(), "did" | "was" | "were" | "had" | "have" | "has")
+            && !SUBJECT_OPENERS.contains(&second.as_str())
+            && !words_ask(&self.words[1..])
     }
 
     /// The words of one clause.
@@ -288,6 +315,24 @@ pub fn tells(words: &[String]) -> bool {
         && !words_ask(words)
 }
 
+/// Whether the clause `words` opens a sentence with a condition or a
+/// time ("if i did the 2 year degree, what could i make", "so once i'm
+/// certified, ..."): it sets up the clauses after it and asks nothing of
+/// its own. An "if" after "and" or "or" is another matter: it reports a
+/// question ("how long is it and if i need a cert"), so only a sentence's
+/// first clause is checked by the caller.
+pub fn sets_condition(words: &[String]) -> bool {
+    let mut words = words.iter().map(String::as_str);
+    let first = match words.next() {
+        Some("so" | "and" | "but" | "ok" | "okay" | "well" | "like" | "also") => words.next(),
+        first => first,
+    };
+    matches!(
+        first,
+        Some("if" | "when" | "once" | "after" | "since" | "because" | "unless" | "assuming")
+    ) && !words_ask(&words.collect::<Vec<_>>())
+}
+
 /// "1" to "9": how students number the questions in a post.
 fn is_list_number(word: &str) -> bool {
     word.len() == 1 && word.as_bytes()[0].is_ascii_digit() && word != "0"
@@ -418,9 +463,8 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
             Token::Break(stop) => {
                 greeting_open = false;
                 close_clause(sentence, &mut clause_start);
-                if *stop == Stop::Question {
-                    sentence.question_mark = true;
-                }
+                sentence.question_mark |= *stop == Stop::Question;
+                sentence.full_stop = *stop == Stop::Sentence;
                 if !sentence.words.is_empty() && out.len() < MAX_SENTENCES {
                     out.push(Sentence::default());
                     clause_start = 0;
@@ -475,7 +519,13 @@ pub fn questions(sentences: &[Sentence]) -> Vec<usize> {
     // to cover: 1. pay 2. schooling") or nothing outside it asks; a list
     // beside a question ("Steps I took: 1. got my RHIT ... What's the
     // pay?") tells.
-    let asks: Vec<bool> = sentences.iter().map(Sentence::asks).collect();
+    // A writer who ends questions with "?" ends a story's sentence with a
+    // full stop, even one that opens like a question.
+    let marks_questions = sentences.iter().any(|s| s.question_mark);
+    let asks: Vec<bool> = sentences
+        .iter()
+        .map(|s| s.asks() && !(marks_questions && s.narrates()))
+        .collect();
     let others_ask = sentences
         .iter()
         .zip(&asks)
@@ -626,6 +676,26 @@ mod tests {
                 "my counselor asked if i wanted hospitals. what cert do i need",
                 "what cert do i need",
             ),
+            // A story's sentence that opens like a question, from a writer
+            // who marks questions, tells; without a "?" anywhere, or with
+            // a present-tense opening, it may ask.
+            (
+                "did all the billing, claims, records. is there demand?",
+                "is there demand",
+            ),
+            (
+                "was in retail for 6 years. how long is school?",
+                "how long is school",
+            ),
+            (
+                "did all the billing. is there demand",
+                "did all the billing | is there demand",
+            ),
+            (
+                "did they cover coding. is there demand?",
+                "did they cover coding | is there demand",
+            ),
+            ("is it worth it. what is the pay?", "is it worth it | what is the pay"),
         ];
         for (message, expected) in cases {
             let sentences = sentences(&tokens(message), &joiners());
@@ -634,6 +704,24 @@ mod tests {
                 .map(|i| sentences[i].words.join(" "))
                 .collect();
             assert_eq!(read.join(" | "), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_sentence_opening_with_a_condition_sets_it_up() {
+        let cases = [
+            ("if i did the 2 year degree", true),
+            ("so once i am certified", true),
+            ("after i finish the associate", true),
+            ("if so what is the pay", false),
+            ("if i get certified", true),
+            ("how long if i go part time", false),
+            ("is it worth it", false),
+            ("", false),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            assert_eq!(sets_condition(&words), expected, "{text:?}");
         }
     }
 
