@@ -472,6 +472,28 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "If I went into Health IT would I make noticeably more?",
         &["salary"],
     ),
+    // "w/o" is "without", not "with" and "o".
+    ("can i get a health IT job w/o a degree", &["education"]),
+    // An opening condition sets up the question; it asks nothing itself.
+    (
+        "If I finish the associate degree, what would a health info tech make?",
+        &["salary"],
+    ),
+    // A story's sentence from a writer who marks questions tells.
+    (
+        "Did payroll and scheduling for a clinic. How long is the health information tech program?",
+        &["education"],
+    ),
+    // A field's name is another occupation too.
+    (
+        "What's the training for physical therapy and how much do they make?",
+        &[],
+    ),
+    // A question that only points back is read with what it points to.
+    (
+        "My aunt mentioned the RHIT credential. Is it worth it?",
+        &["certification"],
+    ),
 ];
 
 #[test]

@@ -487,8 +487,11 @@ impl Engine {
             }
             // "Been seeing RHIT preferred. What is that, and how do I get
             // it?": a question that finds nothing and points back ("it",
-            // "that") is read again with the background sentence before it.
-            if verdict.finds_nothing()
+            // "that") is read again with the background sentence before it,
+            // as is one that says nothing but what it points to ("My
+            // counselor mentioned the RHIT. Is it worth it?").
+            let only_points = questions::only_points(&sentences[index].words);
+            if (verdict.finds_nothing() || only_points)
                 && index > 0
                 && !sentences[index - 1].asks()
                 && (checks_claim || questions::points_back(&sentences[index].words))
@@ -499,8 +502,12 @@ impl Engine {
                 // Background words could lead anywhere: only a clear
                 // reading counts, or a plain one in a message that names
                 // this career ("I keep seeing online health IT programs.
-                // Are those legit?").
-                let bar = if names_career {
+                // Are those legit?"), or one the classifier leads to when
+                // the question only points to a background that names the
+                // career ("my teacher mentioned HIT. what's that").
+                let bar = if only_points && self.guards.names_this_career(&texts[index - 1]) {
+                    NAMED_ACCEPT
+                } else if names_career {
                     ACCEPT
                 } else {
                     TENTATIVE_BELOW

@@ -123,7 +123,10 @@ impl Sentence {
             return false;
         };
         self.full_stop
-            && matches!(first.as_str(), "did" | "was" | "were" | "had" | "have" | "has")
+            && matches!(
+                first.as_str(),
+                "did" | "was" | "were" | "had" | "have" | "has"
+            )
             && !SUBJECT_OPENERS.contains(&second.as_str())
             && !words_ask(&self.words[1..])
     }
@@ -197,6 +200,27 @@ const POINTERS: &[&str] = &["it", "that", "this", "those", "these"];
 /// "how do i get it").
 pub fn points_back(words: &[String]) -> bool {
     words.iter().any(|w| POINTERS.contains(&w.as_str()))
+}
+
+/// Words a question may hold and still say nothing of its own beyond what
+/// it points back to ("is it worth it", "what is that", "do i need it").
+const EMPTY_WORDS: &[&str] = &[
+    "it", "that", "this", "those", "these", "what", "whats", "is", "are", "was", "do", "does",
+    "did", "would", "will", "should", "can", "i", "you", "me", "a", "the", "so", "ok", "okay",
+    "and", "really", "actually", "even", "worth", "mean", "called", "about", "get", "need", "good",
+    "idea", "exactly", "then", "hmm", "wait",
+];
+
+/// Longest question read as only pointing back ([`only_points`]).
+const MAX_POINTING_WORDS: usize = 6;
+
+/// Whether the short question `words` says nothing but what it points
+/// back to: its own reading ("is it worth it" is the overview) stands in
+/// for the background before it ("My counselor mentioned the RHIT.").
+pub fn only_points(words: &[String]) -> bool {
+    words.len() <= MAX_POINTING_WORDS
+        && points_back(words)
+        && words.iter().all(|w| EMPTY_WORDS.contains(&w.as_str()))
 }
 
 /// Words that check a claim when they end a short question ("is that
@@ -695,7 +719,10 @@ mod tests {
                 "did they cover coding. is there demand?",
                 "did they cover coding | is there demand",
             ),
-            ("is it worth it. what is the pay?", "is it worth it | what is the pay"),
+            (
+                "is it worth it. what is the pay?",
+                "is it worth it | what is the pay",
+            ),
         ];
         for (message, expected) in cases {
             let sentences = sentences(&tokens(message), &joiners());
@@ -704,6 +731,24 @@ mod tests {
                 .map(|i| sentences[i].words.join(" "))
                 .collect();
             assert_eq!(read.join(" | "), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_question_of_pointers_alone_says_nothing_of_its_own() {
+        let cases = [
+            ("is it worth it", true),
+            ("what is that", true),
+            ("do i need it", true),
+            ("so is that even worth it", true),
+            ("is it worth it money wise", false),
+            ("is the degree worth it", false),
+            ("is it hard", false),
+            ("is that what they do all day", false),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            assert_eq!(only_points(&words), expected, "{text:?}");
         }
     }
 
