@@ -111,6 +111,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-11-30-mixed-9.tsv", 0.89, 0.03),
     ("first_sight/2026-11-30-mixed-10.tsv", 0.86, 0.05),
     ("first_sight/2026-11-30-mixed-11.tsv", 0.88, 0.05),
+    ("first_sight/2026-11-30-mixed-12.tsv", 0.85, 0.08),
+    ("first_sight/2026-11-30-short-13.tsv", 0.93, 0.03),
 ];
 
 #[test]
