@@ -512,9 +512,20 @@ impl Engine {
                 } else {
                     TENTATIVE_BELOW
                 };
+                // A lead the classifier gives that a covered aspect of each
+                // topic confirms ("online ... programs. how long do they
+                // run?") counts at the lower bar in such a message too.
+                let confirmed = names_career
+                    && with_background.best >= NAMED_ACCEPT
+                    && with_background.topics.iter().all(|topic| {
+                        with_background
+                            .aspects
+                            .get(topic)
+                            .is_some_and(|(covered, _)| !covered.is_empty())
+                    });
                 if !with_background.topics.is_empty()
                     && !with_background.tentative
-                    && with_background.best >= bar
+                    && (with_background.best >= bar || confirmed)
                 {
                     joined_trace
                         .guard_rails
