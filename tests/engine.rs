@@ -492,6 +492,11 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "What's the training for physical therapy and how much do they make?",
         &[],
     ),
+    // A bulleted list is read as a numbered one.
+    (
+        "Making a poster on health information techs. Still missing: - their duties - the pay",
+        &["duties", "salary"],
+    ),
     // A question that only points back is read with what it points to.
     (
         "My aunt mentioned the RHIT credential. Is it worth it?",

@@ -27,10 +27,10 @@ pub struct Normalized {
 pub enum Stop {
     /// A comma, colon or dash: a pause within a sentence.
     Soft,
-    /// A full stop, exclamation mark or semicolon.
-    Sentence,
     /// A line break: the end of a sentence, punctuated or not.
     Line,
+    /// A full stop, exclamation mark or semicolon.
+    Sentence,
     /// A question mark: what came before was asked.
     Question,
 }
@@ -254,8 +254,19 @@ fn split_pieces(text: &str) -> Vec<Piece> {
     };
     // Characters already taken by a shorthand ("w/o").
     let mut taken_until = 0;
+    // A bulleted list ("I need: - salary - outlook") is numbered, so it is
+    // read as a numbered list is; one dash alone is punctuation.
+    let numbered_bullets = (0..chars.len()).filter(|&i| is_bullet(&chars, i)).count() >= 2;
+    let mut bullets = 0u8;
     for (i, &c) in chars.iter().enumerate() {
         if i < taken_until || is_invisible(c) {
+            continue;
+        }
+        if numbered_bullets && is_bullet(&chars, i) {
+            flush(&mut word, &mut pieces);
+            bullets = (bullets + 1).min(9);
+            pieces.push(Piece::Break(Stop::Line));
+            pieces.push(Piece::Word(bullets.to_string()));
             continue;
         }
         if c.is_alphanumeric() {
@@ -315,6 +326,15 @@ fn split_pieces(text: &str) -> Vec<Piece> {
     }
     flush(&mut word, &mut pieces);
     pieces
+}
+
+/// Whether the character at `i` marks an item of a bulleted list: a dash
+/// or bullet standing alone, at the start of the text or of a line, or
+/// after a space or colon.
+fn is_bullet(chars: &[char], i: usize) -> bool {
+    matches!(chars[i], '-' | '•' | '*' | '◦' | '‣')
+        && (i == 0 || chars[i - 1].is_whitespace() || chars[i - 1] == ':')
+        && chars.get(i + 1).is_some_and(|c| c.is_whitespace())
 }
 
 /// The word a shorthand with a slash at `slash` stands for ("w/" →
@@ -458,6 +478,31 @@ mod tests {
                 })
                 .collect();
             assert_eq!(words.join(" "), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn bulleted_lists_are_numbered() {
+        // (text, its words and line breaks as "/")
+        let cases = [
+            ("need: - pay - outlook", "need / 1 pay / 2 outlook"),
+            ("• pay\n• school", "/ 1 pay / / 2 school"),
+            ("health IT - is it good", "health it is it good"),
+            (
+                "a 2-year degree - pay - school",
+                "a 2 year degree / 1 pay / 2 school",
+            ),
+        ];
+        for (text, expected) in cases {
+            let read: Vec<String> = split_pieces(text)
+                .into_iter()
+                .filter_map(|piece| match piece {
+                    Piece::Word(word) => Some(word),
+                    Piece::Break(Stop::Line) => Some("/".to_string()),
+                    Piece::Break(_) => None,
+                })
+                .collect();
+            assert_eq!(read.join(" "), expected, "{text}");
         }
     }
 

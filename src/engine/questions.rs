@@ -46,6 +46,8 @@ const REQUEST_PHRASES: &[&[&str]] = &[
     &["need", "to", "know"],
     &["would", "like", "to", "know"],
     &["like", "to", "know"],
+    &["love", "to", "know"],
+    &["figure", "out"],
     &["want", "to", "ask"],
     &["i", "need"],
     &["wanted", "to", "ask"],
@@ -814,6 +816,8 @@ mod tests {
         let cases = [
             ("what is it", true),
             ("so how long is school", true),
+            ("i would love to know what the job is like", true),
+            ("trying to figure out whether it pays", true),
             ("2 where do they work", true),
             ("tell me the pay", true),
             ("okay so for thiscareer", false),
