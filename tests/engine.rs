@@ -492,6 +492,16 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "What's the training for physical therapy and how much do they make?",
         &[],
     ),
+    // A clause counting the questions to come asks nothing itself; a
+    // "someone" who mentioned the career asks nothing either.
+    (
+        "A few things about health info techs: where do they work, and what's the median pay?",
+        &["workplace", "salary"],
+    ),
+    (
+        "Someone at work mentioned health information technology as a good fit. Is there demand for it?",
+        &["outlook"],
+    ),
     // A bulleted list is read as a numbered one.
     (
         "Making a poster on health information techs. Still missing: - their duties - the pay",

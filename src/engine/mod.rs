@@ -830,6 +830,7 @@ impl Engine {
                         l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)
                     })
                     .filter(|_| !questions::tells(words))
+                    .filter(|_| !questions::announces_questions(words))
                     .filter(|_| clause > 0 || !questions::sets_condition(words));
                 parts.push((clause_text, taken));
             }

@@ -30,8 +30,15 @@ pub const MAX_CLAUSES_PER_SENTENCE: usize = 8;
 const QUESTION_OPENERS: &[&str] = &[
     "what", "whats", "how", "where", "when", "why", "who", "which", "whose", "is", "are", "am",
     "was", "were", "do", "does", "did", "can", "could", "would", "will", "should", "shall", "may",
-    "might", "have", "has", "any", "anyone", "anybody", "someone", "somebody", "tell", "explain",
-    "describe", "list", "give", "show", "help", "need", "whats", "hows", "wheres", "whys", "wat",
+    "might", "have", "has", "any", "anyone", "anybody", "tell", "explain", "describe", "list",
+    "give", "show", "help", "need", "whats", "hows", "wheres", "whys", "wat",
+];
+
+/// What "someone" at the start of a request is asked to do ("someone
+/// explain ...", "somebody pls tell me ...").
+const SOMEONE_ASKED_TO: &[&str] = &[
+    "explain", "tell", "help", "give", "break", "list", "describe", "answer", "please", "pls",
+    "know", "share", "here", "out", "clarify",
 ];
 
 /// Word sequences that make a sentence a request wherever they stand.
@@ -153,6 +160,13 @@ pub fn words_ask<W: AsRef<str>>(words: &[W]) -> bool {
         return false;
     };
     if QUESTION_OPENERS.contains(first) {
+        return true;
+    }
+    // "someone explain the pay" asks; "someone in my cohort mentioned it"
+    // tells.
+    if matches!(*first, "someone" | "somebody")
+        && words.get(1).is_some_and(|w| SOMEONE_ASKED_TO.contains(w))
+    {
         return true;
     }
     // "so what's the pay", "ok and how long is school".
@@ -330,6 +344,30 @@ pub fn opens_with_question_word(words: &[String]) -> bool {
         .map(String::as_str)
         .find(|w| !(w.chars().all(|c| c.is_ascii_digit()) || FILLERS.contains(w)))
         .is_some_and(|w| QUESTION_WORDS.contains(&w))
+}
+
+/// Words that count the questions a clause announces ("two things i want
+/// to know about HIT:", "a couple questions about health IT").
+const ANNOUNCING_COUNTS: &[&str] = &[
+    "two", "three", "four", "2", "3", "4", "few", "couple", "several", "quick", "some",
+];
+
+/// Whether the clause `words` announces the questions after it rather than
+/// asking one: a count of things or questions ("two things i want to
+/// know about health IT", "quick question about it"). One that opens with
+/// a question word asks ("what are two things they do").
+pub fn announces_questions(words: &[String]) -> bool {
+    if opens_with_question_word(words) {
+        return false;
+    }
+    words.windows(2).any(|pair| {
+        ANNOUNCING_COUNTS.contains(&pair[0].as_str())
+            && matches!(pair[1].as_str(), "things" | "questions" | "question" | "qs")
+    }) || words.windows(3).any(|triple| {
+        ANNOUNCING_COUNTS.contains(&triple[0].as_str())
+            && triple[1] == "of"
+            && matches!(triple[2].as_str(), "things" | "questions")
+    })
 }
 
 /// Whether the clause `words` tells rather than asks: it opens with "i" or
@@ -755,6 +793,23 @@ mod tests {
     }
 
     #[test]
+    fn a_count_of_questions_announces_them() {
+        let cases = [
+            ("two things i want to know about thiscareer", true),
+            ("quick question about it", true),
+            ("a couple of questions", true),
+            ("i have 3 questions", true),
+            ("tell me about thiscareer", false),
+            ("what are two things they do", false),
+            ("two year degree", false),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            assert_eq!(announces_questions(&words), expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn a_sentence_opening_with_a_condition_sets_it_up() {
         let cases = [
             ("if i did the 2 year degree", true),
@@ -817,6 +872,8 @@ mod tests {
             ("what is it", true),
             ("so how long is school", true),
             ("i would love to know what the job is like", true),
+            ("someone explain the pay", true),
+            ("someone in my class mentioned it", false),
             ("trying to figure out whether it pays", true),
             ("2 where do they work", true),
             ("tell me the pay", true),
