@@ -502,6 +502,11 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "Someone at work mentioned health information technology as a good fit. Is there demand for it?",
         &["outlook"],
     ),
+    // A comparison with a related career the source describes asks about
+    // that career; the related career's own pay is not this career's.
+    ("health information tech vs health services manager?", &["alternatives"]),
+    ("what's the difference between this job and a DBA", &["alternatives"]),
+    ("how much do DBAs make", &[]),
     // A bulleted list is read as a numbered one.
     (
         "Making a poster on health information techs. Still missing: - their duties - the pay",

@@ -905,6 +905,25 @@ impl Engine {
             }
         }
 
+        // "health IT vs database admin": a comparison of this career with a
+        // related career the source describes, that nothing else read,
+        // asks about that related career.
+        // (A part naming only the related career may have been read as
+        // another occupation: the comparison says it is the related one.)
+        if verdict.topics.is_empty()
+            && verdict.small_talk.is_empty()
+            && verdict.uncovered_alone.is_empty()
+            && Guards::compares(&text)
+            && self.guards.alternative_in(&text).is_some()
+            && (self.guards.says_this_career(&text) || text.split(' ').any(|w| w == "this"))
+        {
+            trace
+                .guard_rails
+                .push("compares this career with a related one".into());
+            verdict.off_scope = false;
+            verdict.other_subject = None;
+            verdict.topics.push(Intent::Alternatives);
+        }
         // "thx that makes sense": thanks and an acknowledgement, neither
         // clear alone, both small talk; together they are clear.
         if verdict.topics.is_empty() && verdict.small_talk.is_empty() && !verdict.off_scope {
