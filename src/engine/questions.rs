@@ -180,10 +180,12 @@ pub fn words_ask<W: AsRef<str>>(words: &[W]) -> bool {
     {
         return true;
     }
-    REQUEST_PHRASES
-        .iter()
-        .any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
-        || reports_a_question(&words)
+    REQUEST_PHRASES.iter().any(|phrase| {
+        words
+            .windows(phrase.len())
+            .enumerate()
+            .any(|(at, w)| w == *phrase && !tells_a_feeling(&words[..at], phrase))
+    }) || reports_a_question(&words)
 }
 
 /// Phrases that pass on a question ("a parent asked me whether it is
@@ -344,6 +346,21 @@ pub fn opens_with_question_word(words: &[String]) -> bool {
         .map(String::as_str)
         .find(|w| !(w.chars().all(|c| c.is_ascii_digit()) || FILLERS.contains(w)))
         .is_some_and(|w| QUESTION_WORDS.contains(&w))
+}
+
+/// Whether a request phrase of one word of curiosity after `before` tells
+/// how the writer came to ask rather than asking: "(it) got me curious
+/// about the people who manage those systems", "that made me wonder".
+fn tells_a_feeling(before: &[&str], phrase: &[&str]) -> bool {
+    matches!(phrase, ["curious"] | ["wondering"] | ["wonder"])
+        && matches!(
+            before,
+            [
+                ..,
+                "got" | "gets" | "made" | "makes" | "has" | "had" | "left",
+                "me"
+            ]
+        )
 }
 
 /// Words that count the questions a clause announces ("two things i want
@@ -873,6 +890,9 @@ mod tests {
             ("so how long is school", true),
             ("i would love to know what the job is like", true),
             ("someone explain the pay", true),
+            ("got me curious about the people who manage records", false),
+            ("it made me wonder about the job", false),
+            ("i am curious about the pay", true),
             ("someone in my class mentioned it", false),
             ("trying to figure out whether it pays", true),
             ("2 where do they work", true),
