@@ -450,7 +450,11 @@ impl Engine {
         }
         let sentences = questions::sentences(&normalized.tokens, &self.joiners);
         let texts: Vec<String> = sentences.iter().map(|s| s.words.join(" ")).collect();
-        let names_career = texts.iter().any(|t| self.guards.names_this_career(t));
+        let names_this: Vec<bool> = texts
+            .iter()
+            .map(|t| self.guards.names_this_career(t))
+            .collect();
+        let names_career = names_this.contains(&true);
         let mut budget = TypoBudget::default();
         let mut verdicts = Vec::new();
         let mut previous_index: Option<usize> = None;
@@ -505,7 +509,7 @@ impl Engine {
                 // Are those legit?"), or one the classifier leads to when
                 // the question only points to a background that names the
                 // career ("my teacher mentioned HIT. what's that").
-                let bar = if only_points && self.guards.names_this_career(&texts[index - 1]) {
+                let bar = if only_points && names_this[index - 1] {
                     NAMED_ACCEPT
                 } else if names_career {
                     ACCEPT
@@ -777,7 +781,8 @@ impl Engine {
         // A question that names this career says what it is about: a
         // topic clearly ahead of the rest needs a lower bar ("if i went
         // into health IT would i make noticeably more").
-        let accept = if self.guards.names_this_career(&text)
+        let names_this_career = self.guards.names_this_career(&text);
+        let accept = if names_this_career
             && self
                 .label(whole.best().0)
                 .intent()
@@ -872,7 +877,7 @@ impl Engine {
         // occupation named last before the part, in this question or the
         // sentences before it ("what do pharmacists do and how long is
         // school"). Unnamed, it is this career.
-        let pronoun_antecedent = if self.guards.names_this_career(&text) {
+        let pronoun_antecedent = if names_this_career {
             None
         } else {
             self.guards.antecedent(&text)

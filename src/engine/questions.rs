@@ -170,14 +170,7 @@ pub fn words_ask<W: AsRef<str>>(words: &[W]) -> bool {
         return true;
     }
     // "so what's the pay", "ok and how long is school".
-    if words.len() > 1
-        && [
-            "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um", "then",
-            "oh", "haha",
-        ]
-        .contains(first)
-        && QUESTION_OPENERS.contains(&words[1])
-    {
+    if words.len() > 1 && FILLERS.contains(first) && QUESTION_OPENERS.contains(&words[1]) {
         return true;
     }
     REQUEST_PHRASES.iter().any(|phrase| {
@@ -672,9 +665,12 @@ mod tests {
             ("", false),
         ];
         for (text, expected) in cases {
-            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-            assert_eq!(checks_claim(&words), expected, "{text:?}");
+            assert_eq!(checks_claim(&words(text)), expected, "{text:?}");
         }
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_string).collect()
     }
 
     fn joiners() -> Vec<String> {
@@ -804,8 +800,7 @@ mod tests {
             ("is that what they do all day", false),
         ];
         for (text, expected) in cases {
-            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-            assert_eq!(only_points(&words), expected, "{text:?}");
+            assert_eq!(only_points(&words(text)), expected, "{text:?}");
         }
     }
 
@@ -821,8 +816,7 @@ mod tests {
             ("two year degree", false),
         ];
         for (text, expected) in cases {
-            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-            assert_eq!(announces_questions(&words), expected, "{text:?}");
+            assert_eq!(announces_questions(&words(text)), expected, "{text:?}");
         }
     }
 
@@ -839,8 +833,7 @@ mod tests {
             ("", false),
         ];
         for (text, expected) in cases {
-            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-            assert_eq!(sets_condition(&words), expected, "{text:?}");
+            assert_eq!(sets_condition(&words(text)), expected, "{text:?}");
         }
     }
 
