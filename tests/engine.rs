@@ -116,6 +116,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-11-30-mixed-14.tsv", 0.89, 0.05),
     ("first_sight/2026-11-30-mixed-15.tsv", 0.85, 0.03),
     ("first_sight/2026-11-30-short-16.tsv", 0.91, 0.11),
+    ("first_sight/2026-12-01-mixed-17.tsv", 0.87, 0.06),
+    ("first_sight/2026-12-01-short-18.tsv", 0.88, 0.03),
 ];
 
 #[test]

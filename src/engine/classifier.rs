@@ -63,11 +63,11 @@ pub struct TrainingPlan {
 impl Default for TrainingPlan {
     fn default() -> TrainingPlan {
         TrainingPlan {
-            epochs: 8,
+            epochs: 6,
             learning_rate: 2.0,
             decay: DECAY,
             seed: 0x5eed_cafe,
-            average_from: 4,
+            average_from: 3,
         }
     }
 }

@@ -44,13 +44,19 @@ const GRAM: usize = 4;
 
 /// Pushes the character [`GRAM`]-grams of `<word>`.
 fn push_char_grams(word: &str, out: &mut Vec<Feature>) {
-    let mut padded = Vec::with_capacity(word.len() + 2);
-    padded.push(b'<');
-    padded.extend_from_slice(word.as_bytes());
-    padded.push(b'>');
+    let bytes = word.as_bytes();
+    // Byte `i` of "<word>", without building it.
+    let padded = |i: usize| match i {
+        0 => b'<',
+        i if i <= bytes.len() => bytes[i - 1],
+        _ => b'>',
+    };
     let tagged = fnv(FNV_OFFSET, &[TAG_CHARS]);
-    for gram in padded.windows(GRAM) {
-        out.push(fnv(tagged, gram));
+    for start in 0..(bytes.len() + 2).saturating_sub(GRAM - 1) {
+        let hash = (start..start + GRAM).fold(tagged, |h, i| {
+            (h ^ u64::from(padded(i))).wrapping_mul(FNV_PRIME)
+        });
+        out.push(hash);
     }
 }
 

@@ -349,10 +349,15 @@ impl Engine {
         let mut off_topic_words: HashSet<String> = HashSet::new();
         for (class, words, _) in &normalised {
             for word in words {
+                // Looked up before copied: most words are seen already.
                 if labels[*class] == ExampleLabel::OffTopic {
-                    off_topic_words.insert(word.clone());
+                    if !off_topic_words.contains(word) {
+                        off_topic_words.insert(word.clone());
+                    }
+                } else if let Some(count) = topical_counts.get_mut(word) {
+                    *count += 1;
                 } else {
-                    *topical_counts.entry(word.clone()).or_default() += 1;
+                    topical_counts.insert(word.clone(), 1);
                 }
             }
         }
@@ -1385,10 +1390,11 @@ fn join_read(words: &[Word]) -> String {
 /// that ask, or all of them.
 fn example_words(normalizer: &Normalizer, joiners: &[String], text: &str) -> Vec<String> {
     let normalized = normalizer.normalize(text);
-    let sentences = questions::sentences(&normalized.tokens, joiners);
+    let mut sentences = questions::sentences(&normalized.tokens, joiners);
+    // Each sentence is asked at most once: its words are moved, not copied.
     questions::questions(&sentences)
         .into_iter()
-        .flat_map(|i| sentences[i].words.iter().cloned())
+        .flat_map(|i| std::mem::take(&mut sentences[i].words))
         .collect()
 }
 

@@ -92,7 +92,7 @@ pub fn parse(files: &[SourceFile]) -> (Vec<Example>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut examples = Vec::new();
     // Normalised text → (label, file, line) of its first occurrence.
-    let mut seen: HashMap<String, (ExampleLabel, String, usize)> = HashMap::new();
+    let mut seen: HashMap<String, (ExampleLabel, &str, usize)> = HashMap::new();
     for file in files {
         let base = file
             .name
@@ -142,7 +142,7 @@ pub fn parse(files: &[SourceFile]) -> (Vec<Example>, Vec<Problem>) {
                     continue;
                 }
                 None => {
-                    seen.insert(key, (label, file.name.clone(), line_number));
+                    seen.insert(key, (label, file.name.as_str(), line_number));
                 }
             }
             examples.push(Example {
@@ -154,15 +154,13 @@ pub fn parse(files: &[SourceFile]) -> (Vec<Example>, Vec<Problem>) {
     (examples, problems)
 }
 
-/// Two lines are the same example when they differ only in case and
-/// surrounding punctuation.
 /// The key two example texts share when they are the same message: lower
 /// case, outer punctuation trimmed.
 pub fn duplicate_key(text: &str) -> String {
     let lower = text.to_lowercase();
     let trimmed = lower.trim_matches(|c: char| !c.is_alphanumeric());
     // A line of emoji alone ("💰?") is its own key.
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || trimmed.len() == lower.len() {
         lower
     } else {
         trimmed.to_string()
