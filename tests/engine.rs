@@ -358,6 +358,21 @@ fn an_occupation_in_passing_does_not_veto_the_question() {
 /// narrowing sentences, abbreviations in capitals, figures, small talk.
 /// (message, labelled intents expected)
 const MESSAGE_CASES: &[(&str, &[&str])] = &[
+    // A clause the whole question gives no weight asks nothing of its own
+    // unless it is sure: the second half offers another answer to the first.
+    (
+        "do health information technicians need to be certified, or is experience enough",
+        &["certification"],
+    ),
+    (
+        "what do health information technicians do all day and how much do they earn",
+        &["duties", "salary"],
+    ),
+    // Another occupation named only as a yardstick is not the subject.
+    (
+        "for health IT, do you have to be certified like pharmacists are?",
+        &["certification"],
+    ),
     // The occupation last named carries to questions that name nobody...
     (
         "I've been reading about becoming a dental hygienist. How long is the program?",

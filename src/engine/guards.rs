@@ -282,6 +282,46 @@ impl Guards {
         text.split(' ').any(|w| COMPARING_WORDS.contains(&w))
     }
 
+    /// `text` without the occupations it names only as a yardstick ("do
+    /// you need a license like nurses do", "more than a cashier makes"),
+    /// when it names one so and no other; `None` otherwise.
+    pub fn without_yardsticks(&self, text: &str) -> Option<String> {
+        let mut kept = String::with_capacity(text.len());
+        let mut last = 0;
+        for m in self.other_occupation.find_iter(text) {
+            let before: Vec<&str> = text[..m.start()].split_whitespace().collect();
+            // "like nurses", "than a nurse", "unlike most nurses".
+            let leading = before
+                .iter()
+                .rev()
+                .take_while(|w| YARDSTICK_FILLERS.contains(w))
+                .count();
+            let yardstick = before.len() > leading
+                && YARDSTICK_WORDS.contains(&before[before.len() - leading - 1]);
+            if !yardstick {
+                return None;
+            }
+            // Cut from the comparing word, and the verb that closes it.
+            let cut_from = text[..m.start()]
+                .rmatch_indices(before[before.len() - leading - 1])
+                .next()
+                .map_or(m.start(), |(at, _)| at);
+            kept.push_str(&text[last..cut_from]);
+            last = m.end();
+            let rest = &text[last..];
+            if let Some(verb) = rest.split_whitespace().next() {
+                if YARDSTICK_VERBS.contains(&verb) {
+                    last += rest.find(verb).unwrap_or(0) + verb.len();
+                }
+            }
+        }
+        if last == 0 {
+            return None;
+        }
+        kept.push_str(&text[last..]);
+        Some(kept.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
     /// Whether `text` holds a pronoun for the people in an occupation.
     pub fn has_people_pronoun(text: &str) -> bool {
         text.split(' ').any(is_people_pronoun)
@@ -357,6 +397,13 @@ impl Guards {
         }
     }
 }
+
+/// Words that make the occupation after them a yardstick, not the subject.
+const YARDSTICK_WORDS: &[&str] = &["like", "unlike", "than"];
+/// Words that may stand between a yardstick word and its occupation.
+const YARDSTICK_FILLERS: &[&str] = &["a", "an", "the", "most", "other", "some", "regular"];
+/// A verb closing a yardstick ("like nurses do").
+const YARDSTICK_VERBS: &[&str] = &["do", "does", "did", "make", "makes", "have", "has", "get"];
 
 /// Words before an occupation that make it a description of someone
 /// ("my aunt is a nurse", "she works as a cashier"), not a career asked about.
@@ -505,6 +552,38 @@ mod tests {
             guards.subject("how much do database administrators make"),
             Subject::Alternative("Database administrator".into())
         );
+    }
+
+    #[test]
+    fn an_occupation_named_to_compare_is_read_away() {
+        let knowledge = Knowledge::embedded().expect("built-in knowledge");
+        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let cases = [
+            (
+                "do you need a license like nurses do",
+                Some("do you need a license"),
+            ),
+            (
+                "is the pay better than a cashier makes",
+                Some("is the pay better"),
+            ),
+            (
+                "do they work nights unlike most nurses",
+                Some("do they work nights"),
+            ),
+            // The occupation is what is asked about, or not there at all.
+            ("how much do nurses make", None),
+            ("is it like being a nurse", None),
+            ("how much do nurses make like doctors", None),
+            ("do you need a license", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                guards.without_yardsticks(text).as_deref(),
+                expected,
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -64,6 +64,11 @@ pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.55;
+/// A clause's topic that the whole question gives less than
+/// [`CLAUSE_SUPPORT`] needs this much in the clause to count.
+const CLAUSE_ALONE: f32 = 0.65;
+/// See [`CLAUSE_ALONE`].
+const CLAUSE_SUPPORT: f32 = 0.05;
 /// Two kinds of small talk, the best two labels, that together reach this
 /// are both taken.
 const SMALL_TALK_TOGETHER: f32 = 0.75;
@@ -711,16 +716,24 @@ impl Engine {
         let corrected: Vec<Word> = words.iter().map(|w| self.correct(w, budget)).collect();
         let read: Vec<String> = corrected.iter().map(|w| w.read.clone()).collect();
         let marked = self.guards.mark_career(read);
-        if marked.len() == corrected.len() {
-            return corrected;
+        let words = if marked.len() == corrected.len() {
+            corrected
+        } else {
+            marked
+                .into_iter()
+                .map(|word| Word {
+                    typed: word.clone(),
+                    read: word,
+                })
+                .collect()
+        };
+        // Another occupation named only as a yardstick ("do you need a
+        // license like nurses do") is not what is asked about: it is read
+        // without it.
+        match self.guards.without_yardsticks(&join_read(&words)) {
+            Some(plain) => plain_words(&plain),
+            None => words,
         }
-        marked
-            .into_iter()
-            .map(|word| Word {
-                typed: word.clone(),
-                read: word,
-            })
-            .collect()
     }
 
     /// The probability `reading` gives `label`.
@@ -841,7 +854,16 @@ impl Engine {
                     })
                     .filter(|_| !questions::tells(words))
                     .filter(|_| !questions::announces_questions(words))
-                    .filter(|_| clause > 0 || !questions::sets_condition(words));
+                    .filter(|_| clause > 0 || !questions::sets_condition(words))
+                    // A clause's own topic that the whole question gives
+                    // no weight stands only if the clause is sure of it:
+                    // "is certification something employers care about, or
+                    // is experience enough" asks one thing twice over.
+                    .filter(|&l| {
+                        !l.intent().is_some_and(Intent::is_topic)
+                            || p >= CLAUSE_ALONE
+                            || self.probability(&whole, l) >= CLAUSE_SUPPORT
+                    });
                 parts.push((clause_text, taken));
             }
         }
