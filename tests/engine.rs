@@ -321,6 +321,12 @@ const ASPECT_CASES: &[AspectCase] = &[
         &["alternatives pay"],
     ),
     ("how much do nurses make", &[], &[], &[]),
+    (
+        "which health IT program has the best reputation",
+        &[],
+        &[],
+        &["schools"],
+    ),
 ];
 
 #[test]
