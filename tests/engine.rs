@@ -327,6 +327,12 @@ const ASPECT_CASES: &[AspectCase] = &[
         &[],
         &["schools"],
     ),
+    (
+        "does a health information technician use a lot of math",
+        &[],
+        &[],
+        &["math"],
+    ),
 ];
 
 #[test]
