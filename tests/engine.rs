@@ -118,6 +118,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-11-30-short-16.tsv", 0.91, 0.11),
     ("first_sight/2026-12-01-mixed-17.tsv", 0.87, 0.06),
     ("first_sight/2026-12-01-short-18.tsv", 0.88, 0.03),
+    ("first_sight/2026-12-01-mixed-19.tsv", 0.81, 0.03),
+    ("first_sight/2026-12-01-short-20.tsv", 0.93, 0.06),
 ];
 
 #[test]
@@ -373,12 +375,17 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     // A clause the whole question gives no weight asks nothing of its own
     // unless it is sure: the second half offers another answer to the first.
     (
-        "do health information technicians need to be certified, or is experience enough",
+        "does a health IT specialist have to pass an exam to get hired or is experience enough",
         &["certification"],
     ),
     (
         "what do health information technicians do all day and how much do they earn",
         &["duties", "salary"],
+    ),
+    // A request for the overview that lists the topics wanted asks those.
+    (
+        "give me the quick version of health information tech: pay, outlook, schooling",
+        &["education", "salary", "outlook"],
     ),
     // Another occupation named only as a yardstick is not the subject.
     (

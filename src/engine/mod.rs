@@ -894,6 +894,8 @@ impl Engine {
         };
         if !use_clauses {
             parts = vec![(text.clone(), whole_label)];
+        } else {
+            drop_lead_in_to_a_list(&mut parts);
         }
 
         let stated_words: Vec<&str> = words.iter().map(|w| w.read.as_str()).collect();
@@ -1329,6 +1331,30 @@ impl Engine {
 }
 
 /// The most likely topic in `reading`, whatever its probability.
+/// Most words of a list item that names a topic ("pay", "typical degree").
+const LIST_ITEM_WORDS: usize = 3;
+
+/// A request for the overview followed by a list of topics ("give me the
+/// rundown on health IT: duties, school, pay") asks for the listed topics:
+/// the overview part is the lead-in and is dropped.
+fn drop_lead_in_to_a_list(parts: &mut Vec<(String, Option<ExampleLabel>)>) {
+    let overview = ExampleLabel::Intent(Intent::Overview);
+    let Some(lead) = parts.iter().position(|(_, label)| *label == Some(overview)) else {
+        return;
+    };
+    let listed = parts[lead + 1..]
+        .iter()
+        .filter(|(text, label)| {
+            label.and_then(|l| l.intent()).is_some_and(Intent::is_topic)
+                && *label != Some(overview)
+                && text.split(' ').count() <= LIST_ITEM_WORDS
+        })
+        .count();
+    if listed >= 2 {
+        parts.remove(lead);
+    }
+}
+
 fn best_topic(reading: &Reading, labels: &[ExampleLabel]) -> Option<Intent> {
     reading
         .ranked
