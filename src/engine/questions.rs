@@ -327,8 +327,29 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Fillers a question may open with before its question word.
 const FILLERS: &[&str] = &[
-    "so", "and", "ok", "okay", "also", "but", "hey", "hi", "hello", "like", "um", "then", "oh",
+    "so",
+    "and",
+    "ok",
+    "okay",
+    "also",
+    "but",
+    "hey",
+    "hi",
+    "hello",
+    "like",
+    "um",
+    "then",
+    "oh",
     "haha",
+    "anyway",
+    "anyways",
+    "well",
+    "alright",
+    "btw",
+    "plus",
+    "honestly",
+    "actually",
+    "basically",
 ];
 
 /// Whether `words` open (after a list number or fillers) with a word asking
@@ -696,6 +717,11 @@ mod tests {
                 "so what would i do all day",
             ),
             ("my mom says its good. is it growing?", "is it growing"),
+            // A filler opening the question ("anyway") hides nothing.
+            (
+                "my cousin says it is a solid plan b. anyway do they need a license",
+                "anyway do they need a license",
+            ),
             // A short sentence narrowing the question before it is read too;
             // the same words after background are not.
             (
