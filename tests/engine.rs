@@ -372,12 +372,6 @@ fn an_occupation_in_passing_does_not_veto_the_question() {
 /// narrowing sentences, abbreviations in capitals, figures, small talk.
 /// (message, labelled intents expected)
 const MESSAGE_CASES: &[(&str, &[&str])] = &[
-    // A clause the whole question gives no weight asks nothing of its own
-    // unless it is sure: the second half offers another answer to the first.
-    (
-        "does a health IT specialist have to pass an exam to get hired or is experience enough",
-        &["certification"],
-    ),
     (
         "what do health information technicians do all day and how much do they earn",
         &["duties", "salary"],

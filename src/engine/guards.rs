@@ -150,7 +150,7 @@ impl Guards {
             return None;
         }
         let words: Vec<&str> = text.split(' ').collect();
-        let pronoun = words.iter().position(|w| is_people_pronoun(w))?;
+        let pronoun = (0..words.len()).find(|&i| people_pronoun_at(&words, i))?;
         self.last_named_occupation(&words[..pronoun].join(" "))
     }
 
@@ -324,7 +324,8 @@ impl Guards {
 
     /// Whether `text` holds a pronoun for the people in an occupation.
     pub fn has_people_pronoun(text: &str) -> bool {
-        text.split(' ').any(is_people_pronoun)
+        let words: Vec<&str> = text.split(' ').collect();
+        (0..words.len()).any(|i| people_pronoun_at(&words, i))
     }
 
     /// `text` with every related career's name read as this career's token.
@@ -467,6 +468,19 @@ fn is_people_pronoun(word: &str) -> bool {
     matches!(word, "they" | "them" | "their" | "theyre")
 }
 
+/// Whether `words[i]` stands for the people in an occupation: "they", or
+/// "those"/"these" right after a verb asking about them ("where do those
+/// usually work").
+fn people_pronoun_at(words: &[&str], i: usize) -> bool {
+    is_people_pronoun(words[i])
+        || (matches!(words[i], "those" | "these")
+            && i > 0
+            && matches!(
+                words[i - 1],
+                "do" | "does" | "did" | "are" | "were" | "can" | "would" | "will" | "should"
+            ))
+}
+
 /// The figures stated in `words` (normalised): "40,430", "40k", "15
 /// percent". Years (1900–2099 without a dollar sign or "k") and small
 /// counts are not figures.
@@ -601,6 +615,11 @@ mod tests {
                 Some("plumber"),
             ),
             ("my dad is a mechanic what do they make", None),
+            // "those" after a verb asking about them stands for the people.
+            (
+                "i keep hearing about electricians how much do those make",
+                Some("electricians"),
+            ),
             ("i am a cashier how much school do they need", None),
             ("what do they make", None),
             ("pharmacists vs thiscareer what do they make", None),

@@ -861,8 +861,7 @@ impl Engine {
                     // is experience enough" asks one thing twice over.
                     .filter(|&l| {
                         !l.intent().is_some_and(Intent::is_topic)
-                            || p >= CLAUSE_ALONE
-                            || self.probability(&whole, l) >= CLAUSE_SUPPORT
+                            || clause_topic_stands(p, self.probability(&whole, l))
                     });
                 parts.push((clause_text, taken));
             }
@@ -1331,6 +1330,13 @@ impl Engine {
 }
 
 /// The most likely topic in `reading`, whatever its probability.
+/// Whether a topic a clause reads with probability `in_clause` counts, when
+/// the whole question gives it `in_whole`: the clause must be sure of a
+/// topic the question as a whole gives no weight.
+fn clause_topic_stands(in_clause: f32, in_whole: f32) -> bool {
+    in_clause >= CLAUSE_ALONE || in_whole >= CLAUSE_SUPPORT
+}
+
 /// Most words of a list item that names a topic ("pay", "typical degree").
 const LIST_ITEM_WORDS: usize = 3;
 
@@ -1579,4 +1585,59 @@ fn train(normalised: &[(usize, Vec<String>, f32)], classes: usize) -> Model {
         })
         .collect();
     Model::train(&samples, classes, TrainingPlan::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clause_topic_the_question_ignores_needs_a_sure_clause() {
+        // (in the clause, in the whole question, counts)
+        let cases = [
+            (0.60, 0.01, false),
+            (0.60, CLAUSE_SUPPORT, true),
+            (CLAUSE_ALONE, 0.0, true),
+            (0.95, 0.30, true),
+        ];
+        for (in_clause, in_whole, counts) in cases {
+            assert_eq!(
+                clause_topic_stands(in_clause, in_whole),
+                counts,
+                "{in_clause} {in_whole}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_overview_leading_into_a_list_of_topics_is_dropped() {
+        let part = |text: &str, intent: Option<Intent>| {
+            (text.to_string(), intent.map(ExampleLabel::Intent))
+        };
+        let mut listed = vec![
+            part("give me the rundown on thiscareer", Some(Intent::Overview)),
+            part("pay", Some(Intent::Salary)),
+            part("school", Some(Intent::Education)),
+        ];
+        drop_lead_in_to_a_list(&mut listed);
+        assert_eq!(listed.len(), 2);
+        assert!(listed
+            .iter()
+            .all(|(_, l)| *l != Some(ExampleLabel::Intent(Intent::Overview))));
+        // Questions of their own are not a list: the overview stays.
+        let mut asked = vec![
+            part("what is thiscareer", Some(Intent::Overview)),
+            part("what do they do all day", Some(Intent::Duties)),
+            part("how much do they make a year", Some(Intent::Salary)),
+        ];
+        drop_lead_in_to_a_list(&mut asked);
+        assert_eq!(asked.len(), 3);
+        // One topic after it is not a list.
+        let mut one = vec![
+            part("tell me about thiscareer", Some(Intent::Overview)),
+            part("pay", Some(Intent::Salary)),
+        ];
+        drop_lead_in_to_a_list(&mut one);
+        assert_eq!(one.len(), 2);
+    }
 }
