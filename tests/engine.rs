@@ -120,6 +120,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-18.tsv", 0.88, 0.03),
     ("first_sight/2026-12-01-mixed-19.tsv", 0.81, 0.03),
     ("first_sight/2026-12-01-short-20.tsv", 0.93, 0.06),
+    ("first_sight/2026-12-01-mixed-21.tsv", 0.84, 0.12),
+    ("first_sight/2026-12-01-short-22.tsv", 0.85, 0.03),
 ];
 
 #[test]

@@ -63,7 +63,7 @@ pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
 pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
-const CLAUSE_ACCEPT: f32 = 0.55;
+const CLAUSE_ACCEPT: f32 = 0.6;
 /// A clause's topic that the whole question gives less than
 /// [`CLAUSE_SUPPORT`] needs this much in the clause to count.
 const CLAUSE_ALONE: f32 = 0.65;
