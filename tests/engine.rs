@@ -383,6 +383,16 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "give me the quick version of health information tech: pay, outlook, schooling",
         &["education", "salary", "outlook"],
     ),
+    // A choice between this career and a related one the source describes
+    // asks about the related one too; a relative's job is background.
+    (
+        "health information tech or health services manager, which one takes less schooling",
+        &["education", "alternatives"],
+    ),
+    (
+        "My aunt is a health services manager. How long is school for health information tech?",
+        &["education"],
+    ),
     // Another occupation named only as a yardstick is not the subject.
     (
         "for health IT, do you have to be certified like pharmacists are?",

@@ -219,6 +219,16 @@ impl Guards {
             .map(|(_, subject)| subject)
     }
 
+    /// Whether `text` names a related career the source describes other
+    /// than as someone's job ("my uncle is a database administrator").
+    pub fn names_alternative(&self, text: &str) -> bool {
+        self.alternatives.iter().any(|(_, names)| {
+            names
+                .find_iter(text)
+                .any(|m| !describes_someone(text, m.start()))
+        })
+    }
+
     /// `text` with each occupation exception ("nursing home", "services
     /// manager") blanked out letter for letter, so positions still match.
     fn blank_exceptions(&self, text: &str) -> String {
@@ -244,13 +254,7 @@ impl Guards {
             if wanted && !shows_interest {
                 return;
             }
-            // Within three words, to reach past one adjective ("is a
-            // respiratory therapist", "my guidance counselor").
-            let describes = cleaned[..start]
-                .trim_end()
-                .rsplit(' ')
-                .take(3)
-                .any(|w| DESCRIBING_WORDS.contains(&w) || POSSESSIVES.contains(&w));
+            let describes = describes_someone(cleaned, start);
             let later = match &found {
                 Some((at, _)) => start > *at,
                 None => true,
@@ -320,6 +324,30 @@ impl Guards {
         }
         kept.push_str(&text[last..]);
         Some(kept.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    /// Whether `text` asks to choose between things or compares them
+    /// ("which one needs more school", "how do the two compare").
+    pub fn asks_to_choose(text: &str) -> bool {
+        let words: Vec<&str> = text.split(' ').collect();
+        Guards::compares(text)
+            || words.windows(2).any(|pair| {
+                matches!(
+                    pair,
+                    [
+                        "which",
+                        "one"
+                            | "ones"
+                            | "of"
+                            | "is"
+                            | "would"
+                            | "should"
+                            | "needs"
+                            | "requires"
+                            | "pays"
+                    ] | ["the" | "these" | "those" | "other", "two" | "three"]
+                )
+            })
     }
 
     /// Whether `text` holds a pronoun for the people in an occupation.
@@ -397,6 +425,18 @@ impl Guards {
             None => Subject::ThisCareer,
         }
     }
+}
+
+/// Whether the occupation at `start` of `text` describes someone: a
+/// describing word or a possessive within three words before it, to reach
+/// past one adjective ("is a respiratory therapist", "my guidance
+/// counselor").
+fn describes_someone(text: &str, start: usize) -> bool {
+    text[..start]
+        .trim_end()
+        .rsplit(' ')
+        .take(3)
+        .any(|w| DESCRIBING_WORDS.contains(&w) || POSSESSIVES.contains(&w))
 }
 
 /// Words that make the occupation after them a yardstick, not the subject.
@@ -597,6 +637,35 @@ mod tests {
                 expected,
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn a_related_career_named_as_someones_job_is_background() {
+        let knowledge = Knowledge::embedded().expect("built-in knowledge");
+        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let cases = [
+            ("thinking about database administrator or this", true),
+            ("health it vs database administrator", true),
+            ("my uncle is a database administrator", false),
+            ("how much do they make", false),
+        ];
+        for (text, names) in cases {
+            assert_eq!(guards.names_alternative(text), names, "{text}");
+        }
+    }
+
+    #[test]
+    fn choices_and_comparisons_are_seen() {
+        let cases = [
+            ("which one needs more school", true),
+            ("how do the two compare", true),
+            ("is it better than retail", true),
+            ("which certifications do employers want", false),
+            ("how long is school", false),
+        ];
+        for (text, asks) in cases {
+            assert_eq!(Guards::asks_to_choose(text), asks, "{text}");
         }
     }
 

@@ -262,6 +262,9 @@ impl Reading {
 struct MessageContext {
     /// Some sentence of the message names this career.
     names_career: bool,
+    /// Some sentence of the message names a related career the source
+    /// describes, other than as someone's job.
+    names_alternative: bool,
     /// The occupation the sentences before the question last named with a
     /// sign of interest, if not this career: whom a question that names
     /// nobody is about.
@@ -465,6 +468,7 @@ impl Engine {
             .map(|t| self.guards.names_this_career(t))
             .collect();
         let names_career = names_this.contains(&true);
+        let names_alternative = texts.iter().any(|t| self.guards.names_alternative(t));
         let mut budget = TypoBudget::default();
         let mut verdicts = Vec::new();
         let mut previous_index: Option<usize> = None;
@@ -482,6 +486,7 @@ impl Engine {
             scanned = scanned.max(index);
             let context = MessageContext {
                 names_career,
+                names_alternative,
                 earlier_subject: last_mention
                     .clone()
                     .filter(|subject| *subject != Subject::ThisCareer),
@@ -955,6 +960,20 @@ impl Engine {
                 .push("compares this career with a related one".into());
             verdict.off_scope = false;
             verdict.other_subject = None;
+            verdict.topics.push(Intent::Alternatives);
+        }
+        // "health IT or database admin, which one needs more school": a
+        // choice between this career and a related one the source
+        // describes asks about the related one too.
+        if !verdict.topics.is_empty()
+            && !verdict.topics.contains(&Intent::Alternatives)
+            && message.names_career
+            && message.names_alternative
+            && Guards::asks_to_choose(&text)
+        {
+            trace
+                .guard_rails
+                .push("a choice between this career and a related one".into());
             verdict.topics.push(Intent::Alternatives);
         }
         // "thx that makes sense": thanks and an acknowledgement, neither
