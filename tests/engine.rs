@@ -393,6 +393,16 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "My aunt is a health services manager. How long is school for health information tech?",
         &["education"],
     ),
+    // Places named to ask the pay ask the pay; a clause asking where they
+    // work still asks it.
+    (
+        "how do health info tech wages compare across hospitals and other employers",
+        &["salary"],
+    ),
+    (
+        "where do health information techs work and which place pays the best",
+        &["workplace", "salary"],
+    ),
     // Another occupation named only as a yardstick is not the subject.
     (
         "for health IT, do you have to be certified like pharmacists are?",

@@ -916,6 +916,8 @@ impl Engine {
             self.guards.antecedent(&text)
         };
         let mut running = message.earlier_subject.clone();
+        // Topics of clauses that ask on their own, in a question of several.
+        let mut asked_on_their_own: Vec<Intent> = Vec::new();
         for (part_text, label) in &parts {
             let label = label
                 .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
@@ -931,15 +933,40 @@ impl Engine {
                 !(message.names_career && Guards::compares(part_text))
             });
             let part = self.read_part(part_text, label, &whole, inherited.as_ref(), &mut trace);
-            verdict.merge(part);
             // Only a part that asks names whom what follows is about: a
             // bare occupation in a list ("26, bartender, no degree") is
             // the writer's own.
             let part_words: Vec<&str> = part_text.split(' ').collect();
-            if questions::words_ask(&part_words) {
+            let part_asks = questions::words_ask(&part_words);
+            if part_asks && parts.len() > 1 {
+                asked_on_their_own.extend(part.topics.iter().copied());
+            }
+            verdict.merge(part);
+            if part_asks {
                 if let Some(mention) = self.guards.last_mention(part_text) {
                     running = (mention != Subject::ThisCareer).then_some(mention);
                 }
+            }
+        }
+        // An aspect asked that takes in another topic ("which employers pay
+        // the most" names places to ask the pay) leaves that topic out,
+        // unless a clause asks it on its own ("where can i work, and which
+        // place pays best").
+        let included: Vec<Intent> = verdict
+            .aspects
+            .values()
+            .flat_map(|(covered, _)| covered)
+            .filter_map(|name| self.aspects.get(name))
+            .flat_map(|aspect| aspect.includes.iter().copied())
+            .collect();
+        for topic in included {
+            if verdict.topics.contains(&topic) && !asked_on_their_own.contains(&topic) {
+                trace.guard_rails.push(format!(
+                    "{} asked only as part of another topic",
+                    topic.name()
+                ));
+                verdict.topics.retain(|t| *t != topic);
+                verdict.aspects.remove(&topic);
             }
         }
 

@@ -34,6 +34,8 @@ struct RawAspect {
     #[serde(default)]
     asks_topic: Option<Spanned<bool>>,
     #[serde(default)]
+    includes: Vec<Spanned<String>>,
+    #[serde(default)]
     patterns: Vec<Spanned<String>>,
 }
 
@@ -52,6 +54,10 @@ pub struct Aspect {
     /// future of the job), so a question the classifier reads as a gap
     /// still gets the topic.
     pub asks_topic: bool,
+    /// Topics a question asking this aspect takes in as part of it: "which
+    /// employers pay the most" names places only to ask the pay, so the
+    /// same question does not also ask where they work.
+    pub includes: Vec<Intent>,
 }
 
 /// The validated catalogue, its patterns compiled into one set.
@@ -169,6 +175,20 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
             Some(asks) => *asks.get_ref(),
             None => false,
         };
+        let mut includes = Vec::new();
+        for included in &raw_aspect.includes {
+            match Intent::from_name(included.get_ref()).filter(|i| i.is_topic()) {
+                Some(intent) if intent != topic => includes.push(intent),
+                _ => problems.push(problem_at(
+                    file,
+                    included.span().start,
+                    format!(
+                        "aspect `{name}`: `includes` names `{}`, not another topic",
+                        included.get_ref()
+                    ),
+                )),
+            }
+        }
         for pattern in &raw_aspect.patterns {
             sources.push(pattern.get_ref().clone());
             offsets.push(pattern.span().start);
@@ -180,6 +200,7 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
             covered: raw_aspect.covered,
             keeps_topic,
             asks_topic,
+            includes,
         });
     }
     // ASCII word boundaries and classes: the text is normalised words, and
@@ -282,6 +303,16 @@ mod tests {
                 "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = false\nkeeps_topic = false\nasks_topic = true\n",
                 6,
                 "`asks_topic` is only for an uncovered aspect",
+            ),
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\nincludes = ['salary']\n",
+                5,
+                "not another topic",
+            ),
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\nincludes = ['places']\n",
+                5,
+                "not another topic",
             ),
             ("[[aspect]]\nname = \"x\"\nwho = 1\n", 3, "unknown field"),
         ];
