@@ -286,6 +286,13 @@ impl Guards {
         text.split(' ').any(|w| COMPARING_WORDS.contains(&w))
     }
 
+    /// Whether any of `words` can make an occupation a yardstick: without
+    /// one, [`Guards::without_yardsticks`] finds nothing, so most questions
+    /// skip it.
+    pub fn has_yardstick_word<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
+        words.any(|w| YARDSTICK_WORDS.contains(&w))
+    }
+
     /// `text` without the occupations it names only as a yardstick ("do
     /// you need a license like nurses do", "more than a cashier makes"),
     /// when it names one so and no other; `None` otherwise.
@@ -558,6 +565,12 @@ pub fn stated_figures(words: &[&str]) -> Vec<StatedFigure> {
 mod tests {
     use super::*;
 
+    /// The guard rails of the built-in knowledge.
+    fn embedded_guards() -> Guards {
+        let knowledge = Knowledge::embedded().expect("built-in knowledge");
+        Guards::new(&knowledge, |s| s.to_lowercase())
+    }
+
     #[test]
     fn stated_figures_table() {
         // (words, [(value, percent)])
@@ -581,8 +594,7 @@ mod tests {
 
     #[test]
     fn subjects_come_from_the_who_slot() {
-        let knowledge = Knowledge::embedded().expect("built-in knowledge");
-        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let guards = embedded_guards();
         let cases = [
             ("how much do travel nurses make", Some("nurses")),
             ("my mom is a nurse and says the pay is good", None),
@@ -610,8 +622,7 @@ mod tests {
 
     #[test]
     fn an_occupation_named_to_compare_is_read_away() {
-        let knowledge = Knowledge::embedded().expect("built-in knowledge");
-        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let guards = embedded_guards();
         let cases = [
             (
                 "do you need a license like nurses do",
@@ -642,8 +653,7 @@ mod tests {
 
     #[test]
     fn a_related_career_named_as_someones_job_is_background() {
-        let knowledge = Knowledge::embedded().expect("built-in knowledge");
-        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let guards = embedded_guards();
         let cases = [
             ("thinking about database administrator or this", true),
             ("health it vs database administrator", true),
@@ -671,8 +681,7 @@ mod tests {
 
     #[test]
     fn they_refers_to_the_occupation_named_before_it() {
-        let knowledge = Knowledge::embedded().expect("built-in knowledge");
-        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let guards = embedded_guards();
         // (question, whom "they" stands for: None is this career)
         let cases = [
             (
@@ -708,8 +717,7 @@ mod tests {
 
     #[test]
     fn they_looks_back_to_the_nearest_sentence_naming_an_occupation() {
-        let knowledge = Knowledge::embedded().expect("built-in knowledge");
-        let guards = Guards::new(&knowledge, |s| s.to_lowercase());
+        let guards = embedded_guards();
         // (earlier sentences, whom "they" stands for: None is this career)
         let cases: &[(&[&str], Option<&str>)] = &[
             (&["i was looking into becoming a plumber"], Some("plumber")),

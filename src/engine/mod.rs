@@ -735,6 +735,9 @@ impl Engine {
         // Another occupation named only as a yardstick ("do you need a
         // license like nurses do") is not what is asked about: it is read
         // without it.
+        if !Guards::has_yardstick_word(words.iter().map(|w| w.read.as_str())) {
+            return words;
+        }
         match self.guards.without_yardsticks(&join_read(&words)) {
             Some(plain) => plain_words(&plain),
             None => words,
@@ -1375,7 +1378,6 @@ impl Engine {
     }
 }
 
-/// The most likely topic in `reading`, whatever its probability.
 /// Whether a topic a clause reads with probability `in_clause` counts, when
 /// the whole question gives it `in_whole`: the clause must be sure of a
 /// topic the question as a whole gives no weight.
@@ -1407,6 +1409,7 @@ fn drop_lead_in_to_a_list(parts: &mut Vec<(String, Option<ExampleLabel>)>) {
     }
 }
 
+/// The most likely topic in `reading`, whatever its probability.
 fn best_topic(reading: &Reading, labels: &[ExampleLabel]) -> Option<Intent> {
     reading
         .ranked
@@ -1657,33 +1660,43 @@ mod tests {
 
     #[test]
     fn an_overview_leading_into_a_list_of_topics_is_dropped() {
-        let part = |text: &str, intent: Option<Intent>| {
-            (text.to_string(), intent.map(ExampleLabel::Intent))
-        };
-        let mut listed = vec![
-            part("give me the rundown on thiscareer", Some(Intent::Overview)),
-            part("pay", Some(Intent::Salary)),
-            part("school", Some(Intent::Education)),
+        use Intent::{Duties, Education, Overview, Salary};
+        // (parts, whether the overview part is dropped)
+        let cases: [(&[(&str, Intent)], bool); 3] = [
+            (
+                &[
+                    ("give me the rundown on thiscareer", Overview),
+                    ("pay", Salary),
+                    ("school", Education),
+                ],
+                true,
+            ),
+            // Questions of their own are not a list: the overview stays.
+            (
+                &[
+                    ("what is thiscareer", Overview),
+                    ("what do they do all day", Duties),
+                    ("how much do they make a year", Salary),
+                ],
+                false,
+            ),
+            // One topic after it is not a list.
+            (
+                &[("tell me about thiscareer", Overview), ("pay", Salary)],
+                false,
+            ),
         ];
-        drop_lead_in_to_a_list(&mut listed);
-        assert_eq!(listed.len(), 2);
-        assert!(listed
-            .iter()
-            .all(|(_, l)| *l != Some(ExampleLabel::Intent(Intent::Overview))));
-        // Questions of their own are not a list: the overview stays.
-        let mut asked = vec![
-            part("what is thiscareer", Some(Intent::Overview)),
-            part("what do they do all day", Some(Intent::Duties)),
-            part("how much do they make a year", Some(Intent::Salary)),
-        ];
-        drop_lead_in_to_a_list(&mut asked);
-        assert_eq!(asked.len(), 3);
-        // One topic after it is not a list.
-        let mut one = vec![
-            part("tell me about thiscareer", Some(Intent::Overview)),
-            part("pay", Some(Intent::Salary)),
-        ];
-        drop_lead_in_to_a_list(&mut one);
-        assert_eq!(one.len(), 2);
+        for (given, dropped) in cases {
+            let mut parts: Vec<(String, Option<ExampleLabel>)> = given
+                .iter()
+                .map(|&(text, intent)| (text.to_string(), Some(ExampleLabel::Intent(intent))))
+                .collect();
+            drop_lead_in_to_a_list(&mut parts);
+            let overview_left = parts
+                .iter()
+                .any(|(_, l)| *l == Some(ExampleLabel::Intent(Overview)));
+            assert_eq!(parts.len(), given.len() - usize::from(dropped), "{given:?}");
+            assert_eq!(overview_left, !dropped, "{given:?}");
+        }
     }
 }
