@@ -230,6 +230,12 @@ fn an_uncovered_aspect_is_said_plainly_then_the_closest_fact_where_it_helps() {
             "tuition and costs vary across programs and locations",
         ),
         (
+            &["certification cost"],
+            None,
+            "The article gives no costs for certifications or their exams.",
+            "credentials in medical coding and information systems",
+        ),
+        (
             &["automation"],
             None,
             "The article doesn't discuss automation or AI.",

@@ -337,6 +337,12 @@ const ASPECT_CASES: &[AspectCase] = &[
         &[],
         &["math"],
     ),
+    (
+        "are the certification exams expensive",
+        &[],
+        &[],
+        &["certification cost", "certification exam"],
+    ),
 ];
 
 #[test]
@@ -571,6 +577,16 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "My aunt mentioned the RHIT credential. Is it worth it?",
         &["certification"],
     ),
+    // A clause sure of a career topic shows its siblings are about the
+    // career too; a sibling asking on its own needs no support from the
+    // whole question.
+    (
+        "how many years of school, and what's the pay after",
+        &["education", "salary"],
+    ),
+    ("what is this job and is it growing", &["overview", "outlook"]),
+    // Split between what the job is and what its people do: the work.
+    ("so what does a health info tech even do at work", &["duties"]),
 ];
 
 #[test]

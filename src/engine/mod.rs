@@ -64,6 +64,9 @@ pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.6;
+/// A clause this sure of a career topic gives its sibling clauses career
+/// context.
+const SURE_SIBLING: f32 = 0.75;
 /// A clause's topic that the whole question gives less than
 /// [`CLAUSE_SUPPORT`] needs this much in the clause to count.
 const CLAUSE_ALONE: f32 = 0.65;
@@ -744,6 +747,26 @@ impl Engine {
         }
     }
 
+    /// The label `reading` takes at the bar `accept`; see
+    /// [`what_they_do`] for the one split it settles.
+    fn taken(&self, reading: &Reading, accept: f32) -> Option<usize> {
+        if let Some(label) = reading.taken(accept) {
+            return Some(label);
+        }
+        let labelled: Vec<(ExampleLabel, f32)> = reading
+            .ranked
+            .iter()
+            .take(3)
+            .map(|&(l, p)| (self.label(l), p))
+            .collect();
+        let wanted = what_they_do(&labelled, accept)?;
+        reading
+            .ranked
+            .iter()
+            .find(|&&(l, _)| self.label(l) == wanted)
+            .map(|&(l, _)| l)
+    }
+
     /// The probability `reading` gives `label`.
     fn probability(&self, reading: &Reading, label: ExampleLabel) -> f32 {
         reading
@@ -818,24 +841,44 @@ impl Engine {
         } else {
             ACCEPT
         };
-        let whole_label = whole.taken(accept).map(|l| self.label(l)).filter(|label| {
-            has_context
-                || !label.intent().is_some_and(Intent::is_topic)
-                || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
-                || self.probability(&whole, ExampleLabel::OffTopic) < EVERYDAY_AT_MOST
-        });
+        let whole_label = self
+            .taken(&whole, accept)
+            .map(|l| self.label(l))
+            .filter(|label| {
+                has_context
+                    || !label.intent().is_some_and(Intent::is_topic)
+                    || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
+                    || self.probability(&whole, ExampleLabel::OffTopic) < EVERYDAY_AT_MOST
+            });
         if !has_context {
             trace
                 .guard_rails
                 .push("no career context: a topic needs a clear lead".into());
         }
         if sentence.clauses.len() > 1 {
-            for clause in 0..sentence.clauses.len() {
-                let clause_words = self.read_words(sentence.clause_words(clause), budget);
-                let clause_words = &clause_words[..];
-                let reading = self.read(clause_words);
+            let readings: Vec<(String, Reading)> = (0..sentence.clauses.len())
+                .map(|clause| {
+                    let clause_words = self.read_words(sentence.clause_words(clause), budget);
+                    (join_read(&clause_words), self.read(&clause_words))
+                })
+                .collect();
+            // A clause sure of a career topic ("how much do you make
+            // after") shows what its sibling clauses are about: "how long
+            // is school" beside it is held to the bar of a question about
+            // the career.
+            let sure_topic_at: Vec<bool> = readings
+                .iter()
+                .map(|(_, reading)| {
+                    let (best, p) = reading.best();
+                    p >= SURE_SIBLING && self.label(best).intent().is_some_and(Intent::is_topic)
+                })
+                .collect();
+            for (clause, (clause_text, reading)) in readings.into_iter().enumerate() {
                 let (best, p) = reading.best();
-                let clause_text = join_read(clause_words);
+                let sibling_context = sure_topic_at
+                    .iter()
+                    .enumerate()
+                    .any(|(other, &sure)| sure && other != clause);
                 trace
                     .clauses
                     .push((clause_text.clone(), self.label(best), p));
@@ -843,7 +886,7 @@ impl Engine {
                 // whole question is; without that sign, a topic is held to a
                 // higher one (small talk needs no career context).
                 let small_talk = self.label(best).intent().is_some_and(|i| !i.is_topic());
-                let accept = if clause_context || small_talk {
+                let accept = if clause_context || small_talk || sibling_context {
                     ACCEPT
                 } else {
                     CLAUSE_ACCEPT
@@ -867,8 +910,11 @@ impl Engine {
                     // no weight stands only if the clause is sure of it:
                     // "is certification something employers care about, or
                     // is experience enough" asks one thing twice over.
+                    // A question of its own beside a sure one ("what is it
+                    // and is it in demand") needs no such support.
                     .filter(|&l| {
                         !l.intent().is_some_and(Intent::is_topic)
+                            || (sibling_context && questions::opens_with_wh(words))
                             || clause_topic_stands(p, self.probability(&whole, l))
                     });
                 parts.push((clause_text, taken));
@@ -1378,6 +1424,21 @@ impl Engine {
     }
 }
 
+/// What the job is and what its people do are two readings of one
+/// question ("what does a health info tech even do"): a reading split
+/// between them (the best two of `ranked`, best first), together clear of
+/// the rest, asks what they do.
+fn what_they_do(ranked: &[(ExampleLabel, f32)], accept: f32) -> Option<ExampleLabel> {
+    let overview = ExampleLabel::Intent(Intent::Overview);
+    let duties = ExampleLabel::Intent(Intent::Duties);
+    let [(a, pa), (b, pb), rest @ ..] = ranked else {
+        return None;
+    };
+    let third = rest.first().map_or(0.0, |r| r.1);
+    let both = [*a, *b].contains(&overview) && [*a, *b].contains(&duties);
+    (both && pa + pb >= accept + MARGIN && pa + pb - third >= accept).then_some(duties)
+}
+
 /// Whether a topic a clause reads with probability `in_clause` counts, when
 /// the whole question gives it `in_whole`: the clause must be sure of a
 /// topic the question as a whole gives no weight.
@@ -1655,6 +1716,50 @@ mod tests {
                 counts,
                 "{in_clause} {in_whole}"
             );
+        }
+    }
+
+    #[test]
+    fn a_reading_split_between_the_job_and_its_work_asks_the_work() {
+        use ExampleLabel::{Intent as Topic, OffTopic};
+        use Intent::{Duties, Overview, Salary};
+        // (ranked readings, label taken) for a question naming the career
+        type Ranked = &'static [(ExampleLabel, f32)];
+        let cases: [(Ranked, Option<ExampleLabel>); 5] = [
+            (
+                &[
+                    (Topic(Overview), 0.33),
+                    (Topic(Duties), 0.24),
+                    (OffTopic, 0.15),
+                ],
+                Some(Topic(Duties)),
+            ),
+            (
+                &[(Topic(Duties), 0.40), (Topic(Overview), 0.35)],
+                Some(Topic(Duties)),
+            ),
+            // Together not clear of the bar, or of the third reading.
+            (
+                &[
+                    (Topic(Overview), 0.25),
+                    (Topic(Duties), 0.20),
+                    (OffTopic, 0.10),
+                ],
+                None,
+            ),
+            (
+                &[
+                    (Topic(Overview), 0.30),
+                    (Topic(Duties), 0.30),
+                    (OffTopic, 0.30),
+                ],
+                None,
+            ),
+            // Any other pair is a near miss, not a split.
+            (&[(Topic(Overview), 0.40), (Topic(Salary), 0.35)], None),
+        ];
+        for (ranked, taken) in cases {
+            assert_eq!(what_they_do(ranked, NAMED_ACCEPT), taken, "{ranked:?}");
         }
     }
 

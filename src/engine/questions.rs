@@ -475,6 +475,20 @@ fn opens_list_item(tokens: &[Token], index: usize, open_item: Option<u8>) -> boo
     }
 }
 
+/// Words that open a question asking for information, not a yes or no.
+const WH_WORDS: &[&str] = &[
+    "what", "whats", "how", "hows", "where", "wheres", "when", "why", "whys", "who", "which", "wat",
+];
+
+/// Whether `words` open with a question word asking for information ("how
+/// much school", "which place pays best"): a question of its own, not the
+/// other half of an either-or ("or is experience enough").
+pub fn opens_with_wh(words: &[String]) -> bool {
+    words
+        .first()
+        .is_some_and(|w| WH_WORDS.contains(&w.as_str()))
+}
+
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
 /// words that start a new clause ("and", "also"); they are dropped.
 pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
@@ -899,6 +913,22 @@ mod tests {
 
     fn sentences_of(text: &str) -> Vec<Sentence> {
         sentences(&tokens(text), &joiners())
+    }
+
+    #[test]
+    fn a_clause_opening_with_a_question_word_asks_on_its_own() {
+        let cases = [
+            ("how much school", true),
+            ("which place pays best", true),
+            ("whats the pay", true),
+            ("is experience enough", false),
+            ("do i need a cert", false),
+            ("", false),
+        ];
+        for (clause, opens) in cases {
+            let words: Vec<String> = clause.split_whitespace().map(String::from).collect();
+            assert_eq!(opens_with_wh(&words), opens, "{clause:?}");
+        }
     }
 
     #[test]
