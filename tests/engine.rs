@@ -205,6 +205,21 @@ fn an_automation_question_gets_the_outlook_and_says_what_the_source_lacks() {
 }
 
 #[test]
+fn a_handle_typed_by_hand_is_an_address_not_words_of_the_question() {
+    let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
+    let c = bot.classify("@CareerBot how much do they make and which jobs are similar");
+    let explained = c.explain();
+    assert!(!explained.contains("careerbot"), "{explained}");
+    let got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+    assert_eq!(got, ["salary", "alternatives"], "{explained}");
+    // An e-mail address is not a handle.
+    let mail = bot
+        .classify("can i email my pay question to info@example.com")
+        .explain();
+    assert!(mail.contains("example"), "{mail}");
+}
+
+#[test]
 fn everyday_words_in_an_inflected_form_are_not_corrected() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
     // "seeing" is "see" with an ending, not a misspelling of "setting".
@@ -585,6 +600,11 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         &["education", "salary"],
     ),
     ("what is this job and is it growing", &["overview", "outlook"]),
+    // "or ... enough" offers what would do instead: no question of its own.
+    (
+        "is a certification needed for health IT jobs, or is a degree enough",
+        &["certification"],
+    ),
     // Split between what the job is and what its people do: the work.
     ("so what does a health info tech even do at work", &["duties"]),
 ];

@@ -63,7 +63,7 @@ pub struct TrainingPlan {
 impl Default for TrainingPlan {
     fn default() -> TrainingPlan {
         TrainingPlan {
-            epochs: 6,
+            epochs: 5,
             learning_rate: 2.0,
             decay: DECAY,
             seed: 0x5eed_cafe,

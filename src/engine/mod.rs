@@ -906,6 +906,10 @@ impl Engine {
                     .filter(|_| !questions::tells(words))
                     .filter(|_| !questions::announces_questions(words))
                     .filter(|_| clause > 0 || !questions::sets_condition(words))
+                    .filter(|_| {
+                        !(sentence.opened_by_or.contains(&clause)
+                            && questions::offers_enough(words))
+                    })
                     // A clause's own topic that the whole question gives
                     // no weight stands only if the clause is sure of it:
                     // "is certification something employers care about, or

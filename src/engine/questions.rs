@@ -100,6 +100,8 @@ pub struct Sentence {
     /// Whether the sentence is an item of a numbered list ("I need to
     /// cover: 1. job description 2. salary").
     pub list_item: bool,
+    /// The clauses (by index) that "or" opened.
+    pub opened_by_or: Vec<usize>,
 }
 
 impl Sentence {
@@ -114,6 +116,7 @@ impl Sentence {
             question_mark: next.question_mark,
             full_stop: next.full_stop,
             list_item: false,
+            opened_by_or: Vec::new(),
         }
     }
 
@@ -489,6 +492,15 @@ pub fn opens_with_wh(words: &[String]) -> bool {
         .is_some_and(|w| WH_WORDS.contains(&w.as_str()))
 }
 
+/// Whether `words`, a clause that "or" opened, offers what would do
+/// instead of the thing just asked about ("do i need a cert | or is the
+/// degree enough"): it adds no question of its own.
+pub fn offers_enough(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| matches!(w.as_str(), "enough" | "sufficient"))
+}
+
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
 /// words that start a new clause ("and", "also"); they are dropped.
 pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
@@ -522,6 +534,10 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
         match token {
             Token::Word(word) if joiners.iter().any(|j| j == word) => {
                 close_clause(sentence, &mut clause_start);
+                if word == "or" {
+                    let next = sentence.clauses.len();
+                    sentence.opened_by_or.push(next);
+                }
             }
             // An opening greeting, with whom it greets ("hey bot", "hi
             // all"), is a clause of its own when more words follow.
@@ -892,6 +908,31 @@ mod tests {
             ["whats the pay", "do i need a degree", "is it growing"]
         );
         assert!(sentences[0].question_mark);
+    }
+
+    #[test]
+    fn a_clause_that_or_opens_is_marked_and_may_offer_an_alternative() {
+        // (message, clauses "or" opened, whether the last one offers)
+        let cases: [(&str, &[usize], bool); 3] = [
+            ("do i need a cert, or is the degree enough", &[1], true),
+            (
+                "do i need a cert or is my experience sufficient",
+                &[1],
+                true,
+            ),
+            (
+                "is it growing or is it dying and what does it pay",
+                &[1],
+                false,
+            ),
+        ];
+        let joiners: Vec<String> = vec!["and".into(), "or".into()];
+        for (message, opened, offers) in cases {
+            let sentence = &sentences(&tokens(message), &joiners)[0];
+            assert_eq!(sentence.opened_by_or, opened, "{message}");
+            let words = sentence.clause_words(opened[opened.len() - 1]);
+            assert_eq!(offers_enough(words), offers, "{message}");
+        }
     }
 
     #[test]
