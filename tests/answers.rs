@@ -230,6 +230,12 @@ fn an_uncovered_aspect_is_said_plainly_then_the_closest_fact_where_it_helps() {
             "tuition and costs vary across programs and locations",
         ),
         (
+            &["benefits"],
+            None,
+            "The article doesn't describe benefits such as health insurance, retirement plans or paid time off.",
+            "Where do they work?",
+        ),
+        (
             &["certification cost"],
             None,
             "The article gives no costs for certifications or their exams.",

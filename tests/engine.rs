@@ -122,6 +122,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-20.tsv", 0.93, 0.06),
     ("first_sight/2026-12-01-mixed-21.tsv", 0.84, 0.12),
     ("first_sight/2026-12-01-short-22.tsv", 0.85, 0.03),
+    ("first_sight/2026-12-01-mixed-23.tsv", 0.92, 0.10),
+    ("first_sight/2026-12-01-short-24.tsv", 0.92, 0.07),
 ];
 
 #[test]
@@ -351,6 +353,12 @@ const ASPECT_CASES: &[AspectCase] = &[
         &[],
         &[],
         &["math"],
+    ),
+    (
+        "does the job come with benefits like a 401k",
+        &[],
+        &[],
+        &["benefits"],
     ),
     (
         "are the certification exams expensive",

@@ -61,6 +61,8 @@ pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
 /// question it sees no trace of one in ("how much school do i need") is
 /// held to [`ACCEPT`].
 pub const EVERYDAY_AT_MOST: f32 = 0.05;
+/// ...or a topic that many times as likely as an everyday request.
+pub const EVERYDAY_RATIO: f32 = 10.0;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]).
 const CLAUSE_ACCEPT: f32 = 0.6;
@@ -847,8 +849,10 @@ impl Engine {
             .filter(|label| {
                 has_context
                     || !label.intent().is_some_and(Intent::is_topic)
-                    || whole.best().1 >= ACCEPT_WITHOUT_CONTEXT
-                    || self.probability(&whole, ExampleLabel::OffTopic) < EVERYDAY_AT_MOST
+                    || clear_of_everyday(
+                        whole.best().1,
+                        self.probability(&whole, ExampleLabel::OffTopic),
+                    )
             });
         if !has_context {
             trace
@@ -1428,6 +1432,17 @@ impl Engine {
     }
 }
 
+/// Whether a topic read with probability `topic` in a question with no
+/// sign it is about a career stands, when everyday requests get
+/// `everyday`: sure of it ([`ACCEPT_WITHOUT_CONTEXT`]), or no trace of an
+/// everyday request ([`EVERYDAY_AT_MOST`]), or clearly ahead of one
+/// ([`EVERYDAY_RATIO`] times as likely, from [`CLAUSE_ACCEPT`] up).
+fn clear_of_everyday(topic: f32, everyday: f32) -> bool {
+    topic >= ACCEPT_WITHOUT_CONTEXT
+        || everyday < EVERYDAY_AT_MOST
+        || (topic >= CLAUSE_ACCEPT && topic >= EVERYDAY_RATIO * everyday)
+}
+
 /// What the job is and what its people do are two readings of one
 /// question ("what does a health info tech even do"): a reading split
 /// between them (the best two of `ranked`, best first), together clear of
@@ -1719,6 +1734,26 @@ mod tests {
                 clause_topic_stands(in_clause, in_whole),
                 counts,
                 "{in_clause} {in_whole}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_topic_without_career_context_must_be_clear_of_everyday_requests() {
+        // (topic, everyday request, stands)
+        let cases = [
+            (ACCEPT_WITHOUT_CONTEXT, 0.20, true),
+            (0.55, 0.04, true),
+            (0.73, 0.06, true),
+            (0.69, 0.09, false),
+            (0.55, 0.05, false),
+            (0.70, 0.20, false),
+        ];
+        for (topic, everyday, stands) in cases {
+            assert_eq!(
+                clear_of_everyday(topic, everyday),
+                stands,
+                "{topic} {everyday}"
             );
         }
     }
