@@ -124,6 +124,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-22.tsv", 0.85, 0.03),
     ("first_sight/2026-12-01-mixed-23.tsv", 0.92, 0.10),
     ("first_sight/2026-12-01-short-24.tsv", 0.92, 0.07),
+    ("first_sight/2026-12-01-mixed-25.tsv", 0.89, 0.12),
+    ("first_sight/2026-12-01-short-26.tsv", 0.92, 0.06),
 ];
 
 #[test]
