@@ -221,6 +221,16 @@ fn a_handle_typed_by_hand_is_an_address_not_words_of_the_question() {
         .classify("can i email my pay question to info@example.com")
         .explain();
     assert!(mail.contains("example"), "{mail}");
+    // Dropping a handle keeps the breaks around it: two questions stay two.
+    for message in [
+        "how much do they make\n@CareerBot where do they work",
+        "where do they work @CareerBot. how much do they make",
+    ] {
+        let c = bot.classify(message);
+        let mut got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+        got.sort_unstable();
+        assert_eq!(got, ["salary", "workplace"], "{message:?}\n{}", c.explain());
+    }
 }
 
 #[test]
@@ -362,6 +372,8 @@ const ASPECT_CASES: &[AspectCase] = &[
         &[],
         &["benefits"],
     ),
+    // Dental offices are a place to work, not a benefit.
+    ("do they work in dental offices", &["workplace"], &[], &[]),
     (
         "are the certification exams expensive",
         &[],

@@ -61,14 +61,19 @@ pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
 /// question it sees no trace of one in ("how much school do i need") is
 /// held to [`ACCEPT`].
 pub const EVERYDAY_AT_MOST: f32 = 0.05;
-/// ...or a topic that many times as likely as an everyday request.
+/// ...or a topic at least [`CLAUSE_ACCEPT`] and this many times as likely
+/// as an everyday request.
 pub const EVERYDAY_RATIO: f32 = 10.0;
 /// A topic in one clause of a question with no sign it is about a career
-/// needs this (a clause of a question about one needs [`ACCEPT`]).
+/// needs this (a clause of a question about one needs [`ACCEPT`]); so does
+/// a whole such question that leads everyday requests by
+/// [`EVERYDAY_RATIO`].
 const CLAUSE_ACCEPT: f32 = 0.6;
-/// A clause this sure of a career topic gives its sibling clauses career
-/// context.
-const SURE_SIBLING: f32 = 0.75;
+/// A clause this sure of a career topic shows what its sibling clauses are
+/// about: they are held to [`ACCEPT`], as in a question about the career,
+/// and one that opens with a question word needs no support from the
+/// whole question. (As sure as a topic with no context must be.)
+const SURE_SIBLING: f32 = ACCEPT_WITHOUT_CONTEXT;
 /// A clause's topic that the whole question gives less than
 /// [`CLAUSE_SUPPORT`] needs this much in the clause to count.
 const CLAUSE_ALONE: f32 = 0.65;
@@ -749,24 +754,19 @@ impl Engine {
         }
     }
 
-    /// The label `reading` takes at the bar `accept`; see
-    /// [`what_they_do`] for the one split it settles.
-    fn taken(&self, reading: &Reading, accept: f32) -> Option<usize> {
+    /// The label the whole question's `reading` takes at the bar
+    /// `accept`: the clear best one, or else the one [`what_they_do`]
+    /// settles.
+    fn take_whole(&self, reading: &Reading, accept: f32) -> Option<usize> {
         if let Some(label) = reading.taken(accept) {
             return Some(label);
         }
-        let labelled: Vec<(ExampleLabel, f32)> = reading
-            .ranked
-            .iter()
-            .take(3)
-            .map(|&(l, p)| (self.label(l), p))
-            .collect();
-        let wanted = what_they_do(&labelled, accept)?;
-        reading
-            .ranked
-            .iter()
-            .find(|&&(l, _)| self.label(l) == wanted)
-            .map(|&(l, _)| l)
+        let [(a, pa), (b, pb), rest @ ..] = reading.ranked.as_slice() else {
+            return None;
+        };
+        let third = rest.first().map_or(0.0, |r| r.1);
+        let wanted = what_they_do((self.label(*a), *pa), (self.label(*b), *pb), third, accept)?;
+        Some(if self.label(*a) == wanted { *a } else { *b })
     }
 
     /// The probability `reading` gives `label`.
@@ -844,13 +844,13 @@ impl Engine {
             ACCEPT
         };
         let whole_label = self
-            .taken(&whole, accept)
+            .take_whole(&whole, accept)
             .map(|l| self.label(l))
             .filter(|label| {
                 has_context
                     || !label.intent().is_some_and(Intent::is_topic)
                     || clear_of_everyday(
-                        whole.best().1,
+                        self.probability(&whole, *label),
                         self.probability(&whole, ExampleLabel::OffTopic),
                     )
             });
@@ -877,12 +877,10 @@ impl Engine {
                     p >= SURE_SIBLING && self.label(best).intent().is_some_and(Intent::is_topic)
                 })
                 .collect();
+            let sure_count = sure_topic_at.iter().filter(|&&sure| sure).count();
             for (clause, (clause_text, reading)) in readings.into_iter().enumerate() {
                 let (best, p) = reading.best();
-                let sibling_context = sure_topic_at
-                    .iter()
-                    .enumerate()
-                    .any(|(other, &sure)| sure && other != clause);
+                let sibling_context = sure_count > usize::from(sure_topic_at[clause]);
                 trace
                     .clauses
                     .push((clause_text.clone(), self.label(best), p));
@@ -1444,18 +1442,23 @@ fn clear_of_everyday(topic: f32, everyday: f32) -> bool {
 }
 
 /// What the job is and what its people do are two readings of one
-/// question ("what does a health info tech even do"): a reading split
-/// between them (the best two of `ranked`, best first), together clear of
-/// the rest, asks what they do.
-fn what_they_do(ranked: &[(ExampleLabel, f32)], accept: f32) -> Option<ExampleLabel> {
+/// question ("what does a health info tech even do"). When the best two
+/// readings (`first`, `second`) are the overview and the duties, and
+/// neither is taken alone, the duties are taken if the two together reach
+/// `accept` plus [`MARGIN`] and lead the third reading (`third`) by at
+/// least `accept`.
+fn what_they_do(
+    first: (ExampleLabel, f32),
+    second: (ExampleLabel, f32),
+    third: f32,
+    accept: f32,
+) -> Option<ExampleLabel> {
     let overview = ExampleLabel::Intent(Intent::Overview);
     let duties = ExampleLabel::Intent(Intent::Duties);
-    let [(a, pa), (b, pb), rest @ ..] = ranked else {
-        return None;
-    };
-    let third = rest.first().map_or(0.0, |r| r.1);
-    let both = [*a, *b].contains(&overview) && [*a, *b].contains(&duties);
-    (both && pa + pb >= accept + MARGIN && pa + pb - third >= accept).then_some(duties)
+    let pair = [first.0, second.0];
+    let both = pair.contains(&overview) && pair.contains(&duties);
+    let together = first.1 + second.1;
+    (both && together >= accept + MARGIN && together - third >= accept).then_some(duties)
 }
 
 /// Whether a topic a clause reads with probability `in_clause` counts, when
@@ -1762,43 +1765,24 @@ mod tests {
     fn a_reading_split_between_the_job_and_its_work_asks_the_work() {
         use ExampleLabel::{Intent as Topic, OffTopic};
         use Intent::{Duties, Overview, Salary};
-        // (ranked readings, label taken) for a question naming the career
-        type Ranked = &'static [(ExampleLabel, f32)];
-        let cases: [(Ranked, Option<ExampleLabel>); 5] = [
-            (
-                &[
-                    (Topic(Overview), 0.33),
-                    (Topic(Duties), 0.24),
-                    (OffTopic, 0.15),
-                ],
-                Some(Topic(Duties)),
-            ),
-            (
-                &[(Topic(Duties), 0.40), (Topic(Overview), 0.35)],
-                Some(Topic(Duties)),
-            ),
+        // (best, second, third's probability, label taken) for a question
+        // naming the career
+        let cases = [
+            ((Topic(Overview), 0.33), (Topic(Duties), 0.24), 0.15, true),
+            ((Topic(Duties), 0.40), (Topic(Overview), 0.35), 0.0, true),
             // Together not clear of the bar, or of the third reading.
-            (
-                &[
-                    (Topic(Overview), 0.25),
-                    (Topic(Duties), 0.20),
-                    (OffTopic, 0.10),
-                ],
-                None,
-            ),
-            (
-                &[
-                    (Topic(Overview), 0.30),
-                    (Topic(Duties), 0.30),
-                    (OffTopic, 0.30),
-                ],
-                None,
-            ),
+            ((Topic(Overview), 0.25), (Topic(Duties), 0.20), 0.10, false),
+            ((Topic(Overview), 0.30), (Topic(Duties), 0.30), 0.30, false),
             // Any other pair is a near miss, not a split.
-            (&[(Topic(Overview), 0.40), (Topic(Salary), 0.35)], None),
+            ((Topic(Overview), 0.40), (Topic(Salary), 0.35), 0.0, false),
+            ((Topic(Duties), 0.40), (OffTopic, 0.35), 0.0, false),
         ];
-        for (ranked, taken) in cases {
-            assert_eq!(what_they_do(ranked, NAMED_ACCEPT), taken, "{ranked:?}");
+        for (first, second, third, taken) in cases {
+            assert_eq!(
+                what_they_do(first, second, third, NAMED_ACCEPT),
+                taken.then_some(Topic(Duties)),
+                "{first:?} {second:?} {third}"
+            );
         }
     }
 

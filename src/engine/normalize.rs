@@ -99,9 +99,11 @@ impl Normalizer {
             // digits took milliseconds of start-up to compile.
             custom_emoji: Regex::new(r"<a?:([A-Za-z0-9_]{1,32}):[0-9]{1,20}>").expect("valid regex"),
             discord_tokens: Regex::new(
-                // A handle typed by hand ("@CareerBot what do they make")
-                // addresses someone, like a mention: it is not asked about.
-                r"<(?:@[!&]?[0-9]{1,20}|#[0-9]{1,20}|/[^<>:]{1,100}:[0-9]{1,20}|t:-?[0-9]{1,20}(?::[tTdDfFR])?|id:[a-z]{1,20})>|(?:^|\s)@[A-Za-z0-9_][A-Za-z0-9_.]{0,31}",
+                // A handle typed by hand at the start of a line ("@CareerBot
+                // what do they make") addresses someone, like a mention: it
+                // is not asked about. Elsewhere "@" may stand for "at"
+                // ("work @home"), and a handle keeps a full stop after it.
+                r"<(?:@[!&]?[0-9]{1,20}|#[0-9]{1,20}|/[^<>:]{1,100}:[0-9]{1,20}|t:-?[0-9]{1,20}(?::[tTdDfFR])?|id:[a-z]{1,20})>|@(?:everyone|here)\b|(?m:^)[ \t]*@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,30}[A-Za-z0-9_])?",
             )
             .expect("valid regex"),
             masked_link: Regex::new(r"\[([^\]\n]{0,256})\]\(<?[^)\s]+>?\)").expect("valid regex"),

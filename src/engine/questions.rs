@@ -100,7 +100,8 @@ pub struct Sentence {
     /// Whether the sentence is an item of a numbered list ("I need to
     /// cover: 1. job description 2. salary").
     pub list_item: bool,
-    /// The clauses (by index) that "or" opened.
+    /// The clauses (by index into `clauses`) that "or" opened, the last
+    /// one only while the cap on clauses has not merged more into it.
     pub opened_by_or: Vec<usize>,
 }
 
@@ -480,7 +481,8 @@ fn opens_list_item(tokens: &[Token], index: usize, open_item: Option<u8>) -> boo
 
 /// Words that open a question asking for information, not a yes or no.
 const WH_WORDS: &[&str] = &[
-    "what", "whats", "how", "hows", "where", "wheres", "when", "why", "whys", "who", "which", "wat",
+    "what", "whats", "how", "hows", "where", "wheres", "when", "whens", "why", "whys", "who",
+    "whos", "whose", "which", "wat",
 ];
 
 /// Whether `words` open with a question word asking for information ("how
@@ -494,15 +496,31 @@ pub fn opens_with_wh(words: &[String]) -> bool {
 
 /// Whether `words`, a clause that "or" opened, offers what would do
 /// instead of the thing just asked about ("do i need a cert | or is the
-/// degree enough"): it adds no question of its own.
+/// degree enough"): a yes/no question ("is", "would") that ends on
+/// "enough" or "sufficient", or goes on only with what it is enough for
+/// ("is an associate's enough to get hired"). It adds no question of its
+/// own; "is there enough demand" asks one.
 pub fn offers_enough(words: &[String]) -> bool {
-    words
+    let yes_no = words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "is" | "are" | "would" | "will" | "does" | "do" | "can" | "could" | "isnt"
+        )
+    });
+    let enough_at = words
         .iter()
-        .any(|w| matches!(w.as_str(), "enough" | "sufficient"))
+        .position(|w| matches!(w.as_str(), "enough" | "sufficient"));
+    yes_no
+        && enough_at.is_some_and(|at| {
+            words
+                .get(at + 1)
+                .map_or(true, |next| matches!(next.as_str(), "to" | "for"))
+        })
 }
 
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
-/// words that start a new clause ("and", "also"); they are dropped.
+/// words that start a new clause ("and", "also"); they are dropped, and
+/// the clauses "or" opens are recorded (`Sentence::opened_by_or`).
 pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = vec![Sentence::default()];
     let mut clause_start = 0;
@@ -519,6 +537,10 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
                 sentence.clauses.push(*start..end);
             } else if let Some(last) = sentence.clauses.last_mut() {
                 last.end = end;
+                // Past the cap the last clause takes in the rest: it is no
+                // longer only what "or" opened.
+                let last_index = sentence.clauses.len() - 1;
+                sentence.opened_by_or.retain(|&i| i != last_index);
             }
         }
         *start = end;
@@ -534,8 +556,11 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
         match token {
             Token::Word(word) if joiners.iter().any(|j| j == word) => {
                 close_clause(sentence, &mut clause_start);
-                if word == "or" {
-                    let next = sentence.clauses.len();
+                let next = sentence.clauses.len();
+                if word == "or"
+                    && next < MAX_CLAUSES_PER_SENTENCE
+                    && sentence.opened_by_or.last() != Some(&next)
+                {
                     sentence.opened_by_or.push(next);
                 }
             }
@@ -913,10 +938,15 @@ mod tests {
     #[test]
     fn a_clause_that_or_opens_is_marked_and_may_offer_an_alternative() {
         // (message, clauses "or" opened, whether the last one offers)
-        let cases: [(&str, &[usize], bool); 3] = [
+        let cases: [(&str, &[usize], bool); 6] = [
             ("do i need a cert, or is the degree enough", &[1], true),
             (
                 "do i need a cert or is my experience sufficient",
+                &[1],
+                true,
+            ),
+            (
+                "do i need a bachelors or is an associates enough to get hired",
                 &[1],
                 true,
             ),
@@ -925,6 +955,12 @@ mod tests {
                 &[1],
                 false,
             ),
+            (
+                "is it a good career or is there enough demand for jobs",
+                &[1],
+                false,
+            ),
+            ("is a 2 year or 4 year degree enough", &[1], false),
         ];
         let joiners: Vec<String> = vec!["and".into(), "or".into()];
         for (message, opened, offers) in cases {
@@ -933,6 +969,24 @@ mod tests {
             let words = sentence.clause_words(opened[opened.len() - 1]);
             assert_eq!(offers_enough(words), offers, "{message}");
         }
+    }
+
+    #[test]
+    fn or_past_the_clause_cap_marks_nothing() {
+        let joiners: Vec<String> = vec!["and".into(), "or".into()];
+        let long = "a, b, c, d, e, f, g, or is a degree enough and what is the pay";
+        let sentence = &sentences(&tokens(long), &joiners)[0];
+        assert_eq!(sentence.clauses.len(), MAX_CLAUSES_PER_SENTENCE);
+        assert!(sentence
+            .opened_by_or
+            .iter()
+            .all(|&i| i < sentence.clauses.len()));
+        // The last clause took in more than "or" opened: not marked.
+        assert!(!sentence
+            .opened_by_or
+            .contains(&(MAX_CLAUSES_PER_SENTENCE - 1)));
+        let doubled = &sentences(&tokens("is it hard or or is a cert enough"), &joiners)[0];
+        assert_eq!(doubled.opened_by_or, [1]);
     }
 
     #[test]
