@@ -7,7 +7,7 @@
 //! comparison is `strsim`'s optimal string alignment distance, which counts
 //! a swap of two neighbouring letters as one edit.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::normalize::collapse_runs;
 
@@ -69,13 +69,13 @@ pub struct KeywordIndex {
     collapsed_targets: Vec<String>,
     /// Letter counts of each target and of its collapsed form.
     target_counts: Vec<(LetterCounts, LetterCounts)>,
-    by_first_and_len: HashMap<(char, usize), Vec<u32>>,
+    by_first_and_len: FxHashMap<(char, usize), Vec<u32>>,
 }
 
 impl KeywordIndex {
     pub fn new<'a>(targets: impl IntoIterator<Item = &'a str>) -> KeywordIndex {
         let mut index = KeywordIndex::default();
-        let unique: HashSet<&str> = targets.into_iter().collect();
+        let unique: FxHashSet<&str> = targets.into_iter().collect();
         let mut sorted: Vec<&str> = unique.into_iter().collect();
         // Sorted so equal-distance ties break the same way every run.
         sorted.sort_unstable();

@@ -19,7 +19,7 @@
 //!
 //! Pure; every regex is compiled once, when the knowledge loads.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use regex::{Regex, RegexSet};
 
@@ -52,7 +52,7 @@ pub struct Guards {
     context: RegexSet,
     slots: Vec<Regex>,
     slot_set: RegexSet,
-    own_words: HashSet<String>,
+    own_words: FxHashSet<String>,
     career_alias: Regex,
     alternatives: Vec<(String, Regex)>,
     other_occupation: Regex,
@@ -111,7 +111,7 @@ impl Guards {
                 (alt.title.clone(), phrase_regex(&names))
             })
             .collect();
-        let mut own_words: HashSet<String> = scope.own_subject_words.iter().cloned().collect();
+        let mut own_words: FxHashSet<String> = scope.own_subject_words.iter().cloned().collect();
         own_words.insert(CAREER_TOKEN.to_string());
         Guards {
             context: scope.context_set.clone(),

@@ -36,6 +36,8 @@ pub mod normalize;
 pub mod questions;
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write as _;
 
 use crate::intent::{Ask, Intent, StatedFigure};
@@ -341,7 +343,7 @@ pub struct Engine {
     normalizer: Normalizer,
     joiners: Vec<String>,
     /// Words never corrected: every word the examples use, and the lexicon's.
-    known: HashSet<String>,
+    known: FxHashSet<String>,
     typo_index: KeywordIndex,
     labels: Vec<ExampleLabel>,
     model: Model,
@@ -358,13 +360,13 @@ impl Engine {
         let table = &knowledge.intents;
         let normalizer = Normalizer::new(&table.lexicon);
         let labels = ExampleLabel::all();
-        let mut known: HashSet<String> = HashSet::new();
-        let mut topical_counts: HashMap<String, usize> = HashMap::new();
+        let mut known: FxHashSet<String> = FxHashSet::default();
+        let mut topical_counts: FxHashMap<String, usize> = FxHashMap::default();
         let guards = Guards::new(knowledge, |phrase: &str| {
             normalizer.normalize(phrase).text()
         });
         let normalised = training_samples(knowledge, &normalizer, &guards, &labels);
-        let mut off_topic_words: HashSet<String> = HashSet::new();
+        let mut off_topic_words: FxHashSet<String> = FxHashSet::default();
         for (class, words, _) in &normalised {
             for word in words {
                 // Looked up before copied: most words are seen already.
@@ -395,7 +397,7 @@ impl Engine {
         // misspell on purpose ("salery"), so a word is taken as a typo when
         // a word within reach is used at least TYPO_RATIO times as often.
         known.extend(off_topic_words);
-        let mut typos: HashSet<&str> = HashSet::new();
+        let mut typos: FxHashSet<&str> = FxHashSet::default();
         for (word, &count) in &topical_counts {
             let is_typo = typo_index.correct(word).is_some_and(|correction| {
                 topical_counts

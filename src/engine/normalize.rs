@@ -10,7 +10,7 @@
 //! pause (a comma). [`stems`] gives the words a word may inflect, so the
 //! typo corrector leaves "seeing" alone when it knows "see". Pure: no I/O.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use regex::Regex;
 
@@ -74,7 +74,7 @@ pub struct Normalizer {
     url: Regex,
     emoji: Vec<(String, String)>,
     capitals: Vec<(String, String)>,
-    replacements: HashMap<String, Vec<String>>,
+    replacements: FxHashMap<String, Vec<String>>,
 }
 
 /// Longest message read, in bytes: Discord allows 4,000 characters; anything

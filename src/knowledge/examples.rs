@@ -7,7 +7,7 @@
 //! the bot a wording by adding a line. This module parses and validates the
 //! files; it knows nothing of how they are used.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use super::{Problem, SourceFile};
@@ -92,7 +92,7 @@ pub fn parse(files: &[SourceFile]) -> (Vec<Example>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut examples = Vec::new();
     // Normalised text → (label, file, line) of its first occurrence.
-    let mut seen: HashMap<String, (ExampleLabel, &str, usize)> = HashMap::new();
+    let mut seen: FxHashMap<String, (ExampleLabel, &str, usize)> = FxHashMap::default();
     for file in files {
         let base = file
             .name
