@@ -627,6 +627,12 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "is a certification needed for health IT jobs, or is a degree enough",
         &["certification"],
     ),
+    // A clause naming another occupation says whom the next clause asks
+    // about, though the message names this career too.
+    (
+        "one of my kids wants to be a dental hygienist and the other likes health info tech. for the hygienist, what does that pay?",
+        &[],
+    ),
     // Split between what the job is and what its people do: the work.
     ("so what does a health info tech even do at work", &["duties"]),
 ];

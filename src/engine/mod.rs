@@ -937,7 +937,15 @@ impl Engine {
         // than one topic, or it found none and a clause did.
         let mut distinct = clause_topics.clone();
         distinct.dedup();
+        // A sentence read as about another occupation, with a clause that
+        // names it ("for the hygienist, what does that pay"), is about that
+        // occupation: the clause asking the pay asks it of them.
+        let names_other_in_a_clause = whole_label == Some(ExampleLabel::OtherOccupation)
+            && parts
+                .iter()
+                .any(|(_, label)| *label == Some(ExampleLabel::OtherOccupation));
         let use_clauses = match whole_label.and_then(|l| l.intent()) {
+            _ if names_other_in_a_clause => false,
             Some(topic) if topic.is_topic() => {
                 distinct.len() >= 2 || (!distinct.is_empty() && !distinct.contains(&topic))
             }
