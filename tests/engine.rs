@@ -208,13 +208,18 @@ fn an_automation_question_gets_the_outlook_and_says_what_the_source_lacks() {
     assert!(body.contains("15%"), "{body}");
 }
 
+/// The topics and labelled small talk `c` answers, by name, in order.
+fn intent_names(c: &career_bot::engine::Classification) -> Vec<&'static str> {
+    c.labelled_intents().iter().map(|i| i.name()).collect()
+}
+
 #[test]
 fn a_handle_typed_by_hand_is_an_address_not_words_of_the_question() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
     let c = bot.classify("@CareerBot how much do they make and which jobs are similar");
     let explained = c.explain();
     assert!(!explained.contains("careerbot"), "{explained}");
-    let got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+    let got = intent_names(&c);
     assert_eq!(got, ["salary", "alternatives"], "{explained}");
     // An e-mail address is not a handle.
     let mail = bot
@@ -227,7 +232,7 @@ fn a_handle_typed_by_hand_is_an_address_not_words_of_the_question() {
         "where do they work @CareerBot. how much do they make",
     ] {
         let c = bot.classify(message);
-        let mut got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+        let mut got = intent_names(&c);
         got.sort_unstable();
         assert_eq!(got, ["salary", "workplace"], "{message:?}\n{}", c.explain());
     }
@@ -387,7 +392,7 @@ fn aspects_and_gaps_are_reported() {
     let bot = CareerBot::from_embedded().expect("built-in knowledge loads");
     for &(message, intents, aspects, uncovered) in ASPECT_CASES {
         let c = bot.classify(message);
-        let got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+        let got = intent_names(&c);
         assert_eq!(got, intents, "{message}\n{}", c.explain());
         assert_eq!(c.aspects(), aspects, "{message}\n{}", c.explain());
         assert_eq!(c.uncovered(), uncovered, "{message}\n{}", c.explain());
@@ -408,7 +413,7 @@ fn an_occupation_in_passing_does_not_veto_the_question() {
         ),
     ] {
         let c = bot.classify(message);
-        let got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+        let got = intent_names(&c);
         assert_eq!(got, [intent], "{message}\n{}", c.explain());
     }
 }
@@ -643,7 +648,7 @@ fn messages_are_read_as_a_whole() {
     let mut failures = Vec::new();
     for (message, expected) in MESSAGE_CASES {
         let c = bot.classify(message);
-        let got: Vec<&str> = c.labelled_intents().iter().map(|i| i.name()).collect();
+        let got = intent_names(&c);
         if got != *expected {
             failures.push(format!(
                 "{message:?}: expected {expected:?}, got {got:?}\n{}",

@@ -36,9 +36,9 @@ pub mod normalize;
 pub mod questions;
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::fmt::Write as _;
 
 use crate::intent::{Ask, Intent, StatedFigure};
 use crate::knowledge::{Aspect, AspectCatalogue, Example, ExampleLabel, Knowledge};
