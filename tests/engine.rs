@@ -126,6 +126,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-24.tsv", 0.92, 0.07),
     ("first_sight/2026-12-01-mixed-25.tsv", 0.89, 0.12),
     ("first_sight/2026-12-01-short-26.tsv", 0.92, 0.06),
+    ("first_sight/2026-12-01-mixed-27.tsv", 0.90, 0.06),
+    ("first_sight/2026-12-01-short-28.tsv", 0.92, 0.05),
 ];
 
 #[test]
@@ -365,6 +367,14 @@ const ASPECT_CASES: &[AspectCase] = &[
         &[],
         &["schools"],
     ),
+    // What schooling the job takes is covered; which school, not.
+    (
+        "what school do you need for health IT",
+        &["education"],
+        &[],
+        &[],
+    ),
+    ("which school is best for health IT", &[], &[], &["schools"]),
     (
         "does a health information technician use a lot of math",
         &[],

@@ -473,7 +473,7 @@ impl Engine {
         if result.is_empty_message {
             return result;
         }
-        let sentences = questions::sentences(&normalized.tokens, &self.joiners);
+        let sentences = questions::sentences(normalized.tokens, &self.joiners);
         let texts: Vec<String> = sentences.iter().map(|s| s.words.join(" ")).collect();
         let names_this: Vec<bool> = texts
             .iter()
@@ -567,10 +567,9 @@ impl Engine {
             }
             // "is it better than retail? like pay wise": the narrowing
             // sentence says what the question before it asks.
-            let narrows = questions::elaborates(&sentences[index])
-                && !sentences[index].asks()
-                && index > 0
-                && previous_index == Some(index - 1);
+            let follows_question = index > 0 && previous_index == Some(index - 1);
+            let elaborates = follows_question && questions::elaborates(&sentences[index]);
+            let narrows = elaborates && !sentences[index].asks();
             previous_index = Some(index);
             if narrows && !verdict.topics.is_empty() {
                 if let Some(previous) = verdicts
@@ -580,6 +579,30 @@ impl Engine {
                     previous.topics.clear();
                     previous.aspects.clear();
                 }
+            }
+            // "what do u learn in the classes? like is it all computers or
+            // medical stuff": after a question on a topic other than the
+            // overview, the sentence narrowing it stays within that topic.
+            let within_previous = elaborates
+                && verdicts.last().is_some_and(|p: &SentenceVerdict| {
+                    !p.topics.is_empty() && !p.topics.contains(&Intent::Overview)
+                });
+            // "Is the certification exam hard? Is it even worth getting?":
+            // whether "it" is worth it, right after a question on the
+            // credential or the schooling, weighs that, not the career.
+            let weighs_previous = follows_question
+                && verdict.topics == [Intent::Overview]
+                && questions::weighs_what_it_points_to(&sentences[index].words)
+                && verdicts.last().is_some_and(|p: &SentenceVerdict| {
+                    p.topics == [Intent::Certification] || p.topics == [Intent::Education]
+                });
+            if (within_previous || weighs_previous) && !verdict.topics.is_empty() {
+                trace.guard_rails.push(
+                    "narrows or weighs the question before it: asks no topic of its own".into(),
+                );
+                trace.decision = "nothing the bot answers".into();
+                verdict.topics.clear();
+                verdict.aspects.clear();
             }
             verdicts.push(verdict);
             result.questions.push(trace);
@@ -910,9 +933,13 @@ impl Engine {
                     .filter(|_| !questions::tells(words))
                     .filter(|_| !questions::announces_questions(words))
                     .filter(|_| clause > 0 || !questions::sets_condition(words))
+                    // "masters in health it, is that even a thing": a
+                    // clause that checks what the one before it said
+                    // asks nothing of its own.
+                    .filter(|_| clause == 0 || !questions::checks_claim(words))
                     .filter(|_| {
                         !(sentence.opened_by_or.contains(&clause)
-                            && questions::offers_enough(words))
+                            && questions::offers_other_answer(words))
                     })
                     // A clause's own topic that the whole question gives
                     // no weight stands only if the clause is sure of it:
@@ -939,11 +966,13 @@ impl Engine {
         distinct.dedup();
         // A sentence read as about another occupation, with a clause that
         // names it ("for the hygienist, what does that pay"), is about that
-        // occupation: the clause asking the pay asks it of them.
+        // occupation: the clause asking the pay asks it of them. The
+        // clause's best reading counts, sure or not: it names someone.
         let names_other_in_a_clause = whole_label == Some(ExampleLabel::OtherOccupation)
-            && parts
+            && trace
+                .clauses
                 .iter()
-                .any(|(_, label)| *label == Some(ExampleLabel::OtherOccupation));
+                .any(|(_, label, _)| *label == ExampleLabel::OtherOccupation);
         let use_clauses = match whole_label.and_then(|l| l.intent()) {
             _ if names_other_in_a_clause => false,
             Some(topic) if topic.is_topic() => {
@@ -1586,7 +1615,7 @@ fn join_read(words: &[Word]) -> String {
 /// that ask, or all of them.
 fn example_words(normalizer: &Normalizer, joiners: &[String], text: &str) -> Vec<String> {
     let normalized = normalizer.normalize(text);
-    let mut sentences = questions::sentences(&normalized.tokens, joiners);
+    let mut sentences = questions::sentences(normalized.tokens, joiners);
     // Each sentence is asked at most once: its words are moved, not copied.
     questions::questions(&sentences)
         .into_iter()

@@ -129,7 +129,10 @@ impl Sentence {
     /// Whether this sentence tells what the writer did or was with its
     /// subject left out, in the way of a story: it opens with a past or
     /// perfect auxiliary and ends with a full stop ("Did all the billing,
-    /// insurance claims, patient records.", "Was in retail for 6 yrs.").
+    /// insurance claims, patient records.", "Was in retail for 6 yrs.",
+    /// "Did a ton of data entry."). A question opening so has a subject
+    /// next; "a" or "an" there is the start of what was done, since a
+    /// writer who marks questions would have marked "did a degree help?".
     /// Only telling from a writer who marks questions: see [`questions`].
     fn narrates(&self) -> bool {
         let [first, second, ..] = &self.words[..] else {
@@ -140,7 +143,8 @@ impl Sentence {
                 first.as_str(),
                 "did" | "was" | "were" | "had" | "have" | "has"
             )
-            && !SUBJECT_OPENERS.contains(&second.as_str())
+            && (!SUBJECT_OPENERS.contains(&second.as_str())
+                || matches!(second.as_str(), "a" | "an"))
             && !words_ask(&self.words[1..])
     }
 
@@ -238,26 +242,34 @@ pub fn only_points(words: &[String]) -> bool {
         && words.iter().all(|w| EMPTY_WORDS.contains(&w.as_str()))
 }
 
+/// Whether the short question `words` asks whether what it points back
+/// to is worth it ("is it even worth getting", "worth it?").
+pub fn weighs_what_it_points_to(words: &[String]) -> bool {
+    words.len() <= MAX_POINTING_WORDS
+        && words.iter().any(|w| w == "worth")
+        && words.iter().any(|w| POINTERS.contains(&w.as_str()))
+}
+
 /// Words that check a claim when they end a short question ("is that
 /// true", "is this accurate").
 const CLAIM_CHECKS: &[&str] = &[
-    "true", "accurate", "correct", "right", "legit", "real", "facts",
+    "true", "accurate", "correct", "right", "legit", "real", "facts", "thing",
 ];
 
 /// Words that may trail a claim check ("is that true or not", "true tho").
 const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol"];
 
 /// Words that may open a claim check before what it points at ("so is it
-/// really true").
+/// really true", "is that even a thing").
 const CLAIM_OPENERS: &[&str] = &[
-    "so", "but", "and", "ok", "okay", "is", "was", "are", "isnt", "thats", "really",
+    "so", "but", "and", "ok", "okay", "is", "was", "are", "isnt", "thats", "really", "a",
 ];
 
 /// Whether `words` are nothing but a check of something said before ("is
-/// that true?", "is this accurate or not", "true?"): such a question asks
-/// about the claim, not about what its own words suggest. A claim made in
-/// the same words ("it pays well right?", "is this job real?") is no such
-/// check.
+/// that true?", "is this accurate or not", "true?", "is that even a
+/// thing?"): such a question asks about the claim, not about what its own
+/// words suggest. A claim made in the same words ("it pays well right?",
+/// "is this job real?") is no such check.
 pub fn checks_claim(words: &[String]) -> bool {
     let mut rest: Vec<&str> = words.iter().map(String::as_str).collect();
     while rest.last().is_some_and(|w| CLAIM_TRAILERS.contains(w)) {
@@ -274,7 +286,7 @@ pub fn checks_claim(words: &[String]) -> bool {
     for word in before {
         if POINTERS.contains(word) {
             pointers += 1;
-        } else if !CLAIM_OPENERS.contains(word) && !matches!(*word, "actually" | "even") {
+        } else if !CLAIM_OPENERS.contains(word) && !matches!(*word, "actually" | "even" | "real") {
             return false;
         }
     }
@@ -500,28 +512,53 @@ pub fn opens_with_wh(words: &[String]) -> bool {
 /// "enough" or "sufficient", or goes on only with what it is enough for
 /// ("is an associate's enough to get hired"). It adds no question of its
 /// own; "is there enough demand" asks one.
-pub fn offers_enough(words: &[String]) -> bool {
+fn offers_enough(words: &[&str]) -> bool {
     let yes_no = words.first().is_some_and(|w| {
         matches!(
-            w.as_str(),
+            *w,
             "is" | "are" | "would" | "will" | "does" | "do" | "can" | "could" | "isnt"
         )
     });
     let enough_at = words
         .iter()
-        .position(|w| matches!(w.as_str(), "enough" | "sufficient"));
+        .position(|w| matches!(*w, "enough" | "sufficient"));
     yes_no
         && enough_at.is_some_and(|at| {
             words
                 .get(at + 1)
-                .map_or(true, |next| matches!(next.as_str(), "to" | "for"))
+                .map_or(true, |next| matches!(*next, "to" | "for"))
         })
+}
+
+/// Words that weigh one answer against another at the start of a clause
+/// "or" opens, after "is it" or the like ("or is it mostly records").
+const WEIGHING_WORDS: &[&str] = &[
+    "more", "mostly", "mainly", "all", "just", "only", "purely", "simply",
+];
+
+/// Whether `words`, a clause that "or" opened, offers another answer to
+/// the question just asked rather than asking one of its own: what would
+/// do instead ([`offers_enough`]), or the other side weighed ("do they fix
+/// computers | or is it mostly records", "is it required | or is it just
+/// recommended"). In the labelled sets no such clause adds a topic to the
+/// one before it.
+pub fn offers_other_answer(words: &[String]) -> bool {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    // The weighing word must follow "is it" or the like: a bare "or just a
+    // cert" after "do i need a degree" asks about the cert too.
+    let weighed = match words[..] {
+        ["is" | "are" | "was" | "does" | "do" | "would" | "will" | "isnt", "it" | "that" | "this" | "they", ref rest @ ..]
+        | ["its" | "thats" | "theyre", ref rest @ ..] => rest,
+        _ => &[],
+    };
+    weighed.first().is_some_and(|w| WEIGHING_WORDS.contains(w)) || offers_enough(&words)
 }
 
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
 /// words that start a new clause ("and", "also"); they are dropped, and
-/// the clauses "or" opens are recorded (`Sentence::opened_by_or`).
-pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
+/// the clauses "or" opens are recorded (`Sentence::opened_by_or`). The
+/// words move into the sentences: the tokens are consumed, not copied.
+pub fn sentences(mut tokens: Vec<Token>, joiners: &[String]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = vec![Sentence::default()];
     let mut clause_start = 0;
     // Within an opening greeting: whom it greets may follow.
@@ -545,7 +582,8 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
         }
         *start = end;
     };
-    for (index, token) in tokens.iter().enumerate() {
+    for index in 0..tokens.len() {
+        let token = &tokens[index];
         let Some(sentence) = out.last_mut() else {
             break;
         };
@@ -583,7 +621,7 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
             }
             // "1. job description 2. salary": each item is a sentence.
             Token::Word(word)
-                if is_list_number(word) && opens_list_item(tokens, index, open_item) =>
+                if is_list_number(word) && opens_list_item(&tokens, index, open_item) =>
             {
                 open_item = word.parse().ok();
                 greeting_open = false;
@@ -605,7 +643,13 @@ pub fn sentences(tokens: &[Token], joiners: &[String]) -> Vec<Sentence> {
                 close_clause(sentence, &mut clause_start);
             }
             Token::Break(Stop::Sentence) if std::mem::take(&mut skip_break) => {}
-            Token::Word(word) => sentence.words.push(word.clone()),
+            // Only the word's text is taken: the token stays a word for
+            // the list checks that look back.
+            Token::Word(_) => {
+                if let Token::Word(word) = &mut tokens[index] {
+                    sentence.words.push(std::mem::take(word));
+                }
+            }
             Token::Break(Stop::Soft) => {
                 greeting_open = false;
                 close_clause(sentence, &mut clause_start);
@@ -738,6 +782,9 @@ mod tests {
             ("is health it legit", false),
             ("is that true that they make 40k", false),
             ("right", true),
+            ("is that even a thing", true),
+            ("is that a real thing", true),
+            ("is this job a thing", false),
             ("", false),
         ];
         for (text, expected) in cases {
@@ -846,6 +893,11 @@ mod tests {
                 "how long is school",
             ),
             (
+                "did a ton of data entry. can i do it from home?",
+                "can i do it from home",
+            ),
+            ("did a degree help you. is there demand?", "is there demand"),
+            (
                 "did all the billing. is there demand",
                 "did all the billing | is there demand",
             ),
@@ -859,7 +911,7 @@ mod tests {
             ),
         ];
         for (message, expected) in cases {
-            let sentences = sentences(&tokens(message), &joiners());
+            let sentences = sentences(tokens(message), &joiners());
             let read: Vec<String> = questions(&sentences)
                 .into_iter()
                 .map(|i| sentences[i].words.join(" "))
@@ -921,7 +973,7 @@ mod tests {
     #[test]
     fn clauses_split_at_commas_and_joiners() {
         let sentences = sentences(
-            &tokens("whats the pay and do i need a degree, also is it growing?"),
+            tokens("whats the pay and do i need a degree, also is it growing?"),
             &joiners(),
         );
         assert_eq!(sentences.len(), 1);
@@ -938,8 +990,17 @@ mod tests {
     #[test]
     fn a_clause_that_or_opens_is_marked_and_may_offer_an_alternative() {
         // (message, clauses "or" opened, whether the last one offers)
-        let cases: [(&str, &[usize], bool); 6] = [
+        let cases: [(&str, &[usize], bool); 11] = [
             ("do i need a cert, or is the degree enough", &[1], true),
+            ("do they fix computers or is it mostly records", &[1], true),
+            ("is it required, or is that just a bonus", &[1], true),
+            ("do i need a degree or just a cert", &[1], false),
+            ("is it a desk job or is it all meetings", &[1], true),
+            (
+                "do i need a degree or is there more demand for certs",
+                &[1],
+                false,
+            ),
             (
                 "do i need a cert or is my experience sufficient",
                 &[1],
@@ -964,10 +1025,10 @@ mod tests {
         ];
         let joiners: Vec<String> = vec!["and".into(), "or".into()];
         for (message, opened, offers) in cases {
-            let sentence = &sentences(&tokens(message), &joiners)[0];
+            let sentence = &sentences(tokens(message), &joiners)[0];
             assert_eq!(sentence.opened_by_or, opened, "{message}");
             let words = sentence.clause_words(opened[opened.len() - 1]);
-            assert_eq!(offers_enough(words), offers, "{message}");
+            assert_eq!(offers_other_answer(words), offers, "{message}");
         }
     }
 
@@ -975,7 +1036,7 @@ mod tests {
     fn or_past_the_clause_cap_marks_nothing() {
         let joiners: Vec<String> = vec!["and".into(), "or".into()];
         let long = "a, b, c, d, e, f, g, or is a degree enough and what is the pay";
-        let sentence = &sentences(&tokens(long), &joiners)[0];
+        let sentence = &sentences(tokens(long), &joiners)[0];
         assert_eq!(sentence.clauses.len(), MAX_CLAUSES_PER_SENTENCE);
         assert!(sentence
             .opened_by_or
@@ -985,13 +1046,13 @@ mod tests {
         assert!(!sentence
             .opened_by_or
             .contains(&(MAX_CLAUSES_PER_SENTENCE - 1)));
-        let doubled = &sentences(&tokens("is it hard or or is a cert enough"), &joiners)[0];
+        let doubled = &sentences(tokens("is it hard or or is a cert enough"), &joiners)[0];
         assert_eq!(doubled.opened_by_or, [1]);
     }
 
     #[test]
     fn an_opening_greeting_is_a_clause_of_its_own() {
-        let sentences = sentences(&tokens("hey what do they make"), &joiners());
+        let sentences = sentences(tokens("hey what do they make"), &joiners());
         let clauses: Vec<String> = (0..sentences[0].clauses.len())
             .map(|c| sentences[0].clause_words(c).join(" "))
             .collect();
@@ -1007,7 +1068,7 @@ mod tests {
     }
 
     fn sentences_of(text: &str) -> Vec<Sentence> {
-        sentences(&tokens(text), &joiners())
+        sentences(tokens(text), &joiners())
     }
 
     #[test]
@@ -1054,7 +1115,7 @@ mod tests {
     #[test]
     fn work_is_bounded() {
         let long = "what. ".repeat(100) + &"a, ".repeat(100);
-        let sentences = sentences(&tokens(&long), &joiners());
+        let sentences = sentences(tokens(&long), &joiners());
         assert!(sentences.len() <= MAX_SENTENCES);
         assert!(sentences
             .iter()
