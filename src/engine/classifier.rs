@@ -80,6 +80,44 @@ pub struct Sample {
     pub weight: f32,
 }
 
+/// Samples as training reads them, added one at a time: each feature
+/// numbered by the row it will have (in first-seen order, so the same
+/// samples in the same order give the same numbering), every sample's row
+/// numbers in one vector. Nothing of a sample's own feature list is kept.
+#[derive(Default)]
+pub struct TrainingSet {
+    rows: FeatureRows,
+    /// Sample `i`'s rows are `row_ids[starts[i]..starts[i + 1]]`.
+    row_ids: Vec<u32>,
+    starts: Vec<usize>,
+    classes: Vec<usize>,
+    weights: Vec<f32>,
+}
+
+impl TrainingSet {
+    /// Adds a sample with these distinct features.
+    pub fn push(&mut self, features: &[Feature], class: usize, weight: f32) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        for &feature in features {
+            let next = self.rows.len() as u32;
+            self.row_ids.push(*self.rows.entry(feature).or_insert(next));
+        }
+        self.starts.push(self.row_ids.len());
+        self.classes.push(class);
+        self.weights.push(weight);
+    }
+
+    fn len(&self) -> usize {
+        self.classes.len()
+    }
+
+    fn sample_rows(&self, i: usize) -> &[u32] {
+        &self.row_ids[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
 /// A trained model.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -126,35 +164,30 @@ fn softmax_in_place(scores: &mut [f32]) {
 impl Model {
     /// Trains a model with `classes` classes on `samples`.
     pub fn train(samples: &[Sample], classes: usize, plan: TrainingPlan) -> Model {
-        let mut rows = FeatureRows::default();
-        // Row ids in first-seen order over the samples as given: deterministic.
-        let sample_rows: Vec<Vec<u32>> = samples
-            .iter()
-            .map(|sample| {
-                sample
-                    .features
-                    .iter()
-                    .map(|&feature| {
-                        let next = rows.len() as u32;
-                        *rows.entry(feature).or_insert(next)
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut set = TrainingSet::default();
+        for sample in samples {
+            set.push(&sample.features, sample.class, sample.weight);
+        }
+        Model::train_set(set, classes, plan)
+    }
+
+    /// Trains a model with `classes` classes on the samples of `set`.
+    pub fn train_set(set: TrainingSet, classes: usize, plan: TrainingPlan) -> Model {
+        let samples = set.len();
         let mut model = Model {
             classes,
-            weights: vec![0.0; rows.len() * classes],
+            weights: vec![0.0; set.rows.len() * classes],
             bias: vec![0.0; classes],
-            rows,
+            rows: FeatureRows::default(),
         };
-        let mut order: Vec<usize> = (0..samples.len()).collect();
+        let mut order: Vec<usize> = (0..samples).collect();
         let mut shuffle = Shuffle(plan.seed | 1);
         let mut scores = vec![0.0f32; classes];
-        let total_steps = (plan.epochs * samples.len()).max(1) as f32;
+        let total_steps = (plan.epochs * samples).max(1) as f32;
         let mut step = 0usize;
         // Samples settled in the previous epoch sit the next one out: they
         // would most likely move nothing, and skipping them halves the work.
-        let mut settled = vec![false; samples.len()];
+        let mut settled = vec![false; samples];
         // The weights at the end of each of the last epochs, summed: their
         // average is the model (averaged SGD), which depends far less on
         // the order of the last few updates than the final weights do.
@@ -168,20 +201,19 @@ impl Model {
                     step += 1;
                     continue;
                 }
-                let sample = &samples[i];
-                let row_ids = &sample_rows[i];
+                let row_ids = set.sample_rows(i);
                 let value = feature_value(row_ids.len());
                 model.scores_of_rows(row_ids, value, &mut scores);
                 softmax_in_place(&mut scores);
                 // Linear decay to a tenth of the starting step.
                 let progress = step as f32 / total_steps;
                 let step_size = plan.learning_rate * (1.0 - 0.9 * progress);
-                let rate = step_size * sample.weight;
+                let rate = step_size * set.weights[i];
                 let decay = plan.decay * step_size;
                 step += 1;
                 let mut largest = 0.0f32;
                 for (class, p) in scores.iter_mut().enumerate() {
-                    let target = if class == sample.class { 1.0 } else { 0.0 };
+                    let target = if class == set.classes[i] { 1.0 } else { 0.0 };
                     largest = largest.max((*p - target).abs());
                     *p = (*p - target) * rate;
                 }
@@ -215,6 +247,7 @@ impl Model {
         let scale = 1.0 / averaged_epochs as f32;
         model.weights = sum_weights.into_iter().map(|w| w * scale).collect();
         model.bias = sum_bias.into_iter().map(|b| b * scale).collect();
+        model.rows = set.rows;
         model
     }
 

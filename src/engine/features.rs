@@ -73,6 +73,8 @@ pub struct WordPair<'a> {
 /// The distinct features of `words`, sorted, into `out` (cleared first).
 pub fn extract(words: &[WordPair<'_>], out: &mut Vec<Feature>) {
     out.clear();
+    // A word of n bytes gives n - 1 grams, a word feature and a pair.
+    out.reserve(words.iter().map(|w| w.typed.len() + 2).sum::<usize>() + 1);
     let mut previous = "<s>";
     for word in words {
         out.push(word_feature(word.read));

@@ -372,6 +372,22 @@ impl Guards {
         out
     }
 
+    /// `words` joined by single spaces, with every name of this career
+    /// replaced by [`CAREER_TOKEN`]: [`Guards::mark_career`] as one string,
+    /// for the thousands of examples read at load.
+    pub fn mark_career_joined(&self, words: &[String]) -> String {
+        let text = words.join(" ");
+        if !self.career_alias.is_match(&text) {
+            return text;
+        }
+        self.career_alias
+            .replace_all(&text, CAREER_TOKEN)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
     pub fn mark_career(&self, words: Vec<String>) -> Vec<String> {
         let text = words.join(" ");

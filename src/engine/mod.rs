@@ -42,7 +42,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::intent::{Ask, Intent, StatedFigure};
 use crate::knowledge::{Aspect, AspectCatalogue, Example, ExampleLabel, Knowledge};
-use classifier::{Model, Sample, TrainingPlan};
+use classifier::{Model, TrainingPlan, TrainingSet};
 use features::{Feature, WordPair};
 use fuzzy::KeywordIndex;
 use guards::{Guards, Subject};
@@ -367,17 +367,17 @@ impl Engine {
         });
         let normalised = training_samples(knowledge, &normalizer, &guards, &labels);
         let mut off_topic_words: FxHashSet<String> = FxHashSet::default();
-        for (class, words, _) in &normalised {
-            for word in words {
+        for (class, text, _) in &normalised {
+            for word in text.split(' ').filter(|w| !w.is_empty()) {
                 // Looked up before copied: most words are seen already.
                 if labels[*class] == ExampleLabel::OffTopic {
                     if !off_topic_words.contains(word) {
-                        off_topic_words.insert(word.clone());
+                        off_topic_words.insert(word.to_string());
                     }
                 } else if let Some(count) = topical_counts.get_mut(word) {
                     *count += 1;
                 } else {
-                    topical_counts.insert(word.clone(), 1);
+                    topical_counts.insert(word.to_string(), 1);
                 }
             }
         }
@@ -1645,13 +1645,14 @@ fn cosine(a: &[Feature], b: &[Feature]) -> f32 {
 
 /// Each example as the classifier learns it: its class among `labels`, and
 /// its words as a message's are read (the sentences that ask, every name of
-/// this career as one token).
+/// this career as one token), joined by single spaces: one string an
+/// example rather than one a word keeps the thousands of them small.
 fn training_samples(
     knowledge: &Knowledge,
     normalizer: &Normalizer,
     guards: &Guards,
     labels: &[ExampleLabel],
-) -> Vec<(usize, Vec<String>, f32)> {
+) -> Vec<(usize, String, f32)> {
     let joiners = &knowledge.intents.lexicon.clause_breaks;
     let first_taught = knowledge.examples.len().saturating_sub(knowledge.taught);
     knowledge
@@ -1660,7 +1661,8 @@ fn training_samples(
         .enumerate()
         .filter_map(|(index, example)| {
             let class = labels.iter().position(|l| *l == example.label)?;
-            let words = guards.mark_career(example_words(normalizer, joiners, &example.text));
+            let words =
+                guards.mark_career_joined(&example_words(normalizer, joiners, &example.text));
             let boost = if index >= first_taught {
                 TAUGHT_BOOST
             } else {
@@ -1695,19 +1697,19 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
     let samples = training_samples(knowledge, &normalizer, &guards, &labels);
     let mut correct = 0usize;
     for fold in 0..folds {
-        let training: Vec<(usize, Vec<String>, f32)> = samples
+        let training: Vec<(usize, String, f32)> = samples
             .iter()
             .enumerate()
             .filter(|(i, _)| i % folds != fold)
             .map(|(_, s)| s.clone())
             .collect();
         let model = train(&training, labels.len());
-        for (_, (class, words, _)) in samples
+        for (_, (class, text, _)) in samples
             .iter()
             .enumerate()
             .filter(|(i, _)| i % folds == fold)
         {
-            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let words = sample_words(text);
             let probabilities = model.probabilities(&features::extract_plain(&words));
             let best = probabilities
                 .iter()
@@ -1724,10 +1726,15 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
     }
 }
 
+/// The words of a training sample's joined text.
+fn sample_words(text: &str) -> Vec<&str> {
+    text.split(' ').filter(|w| !w.is_empty()).collect()
+}
+
 /// Trains the classifier. Classes are weighted towards balance (by the
 /// square root of their rarity, capped), so the thousands of everyday
 /// negatives do not drown the few hundred examples of each topic.
-fn train(normalised: &[(usize, Vec<String>, f32)], classes: usize) -> Model {
+fn train(normalised: &[(usize, String, f32)], classes: usize) -> Model {
     let mut counts = vec![0usize; classes];
     for (class, _, _) in normalised {
         counts[*class] += 1;
@@ -1744,18 +1751,21 @@ fn train(normalised: &[(usize, Vec<String>, f32)], classes: usize) -> Model {
             }
         })
         .collect();
-    let samples: Vec<Sample> = normalised
-        .iter()
-        .map(|(class, words, boost)| {
-            let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            Sample {
-                features: features::extract_plain(&words),
-                class: *class,
-                weight: weights[*class] * boost,
-            }
-        })
-        .collect();
-    Model::train(&samples, classes, TrainingPlan::default())
+    // One feature buffer for every sample: the set keeps only row numbers.
+    let mut set = TrainingSet::default();
+    let mut buffer = Vec::new();
+    for (class, text, boost) in normalised {
+        let words: Vec<WordPair<'_>> = sample_words(text)
+            .into_iter()
+            .map(|word| WordPair {
+                typed: word,
+                read: word,
+            })
+            .collect();
+        features::extract(&words, &mut buffer);
+        set.push(&buffer, *class, weights[*class] * boost);
+    }
+    Model::train_set(set, classes, TrainingPlan::default())
 }
 
 #[cfg(test)]

@@ -117,15 +117,35 @@ impl Normalizer {
     /// Normalises one message.
     pub fn normalize(&self, raw: &str) -> Normalized {
         let raw = truncate(raw, MAX_INPUT_BYTES);
-        // Most messages hold no markup: skip the regex passes for them.
-        let mut text = if raw.contains(['<', '@', '[', ':', '.']) {
-            let text = self.custom_emoji.replace_all(raw, " $1 ");
-            let text = self.discord_tokens.replace_all(&text, " ");
-            let text = self.masked_link.replace_all(&text, " $1 ");
-            self.url.replace_all(&text, " ").into_owned()
-        } else {
-            raw.to_string()
-        };
+        // Most messages hold no markup: each pass runs only on a message
+        // holding a character its pattern needs (a full stop alone is no
+        // sign of a link).
+        let mut text = std::borrow::Cow::Borrowed(raw);
+        if raw.contains('<') {
+            text = self
+                .custom_emoji
+                .replace_all(&text, " $1 ")
+                .into_owned()
+                .into();
+        }
+        if raw.contains(['<', '@']) {
+            text = self
+                .discord_tokens
+                .replace_all(&text, " ")
+                .into_owned()
+                .into();
+        }
+        if raw.contains('[') {
+            text = self
+                .masked_link
+                .replace_all(&text, " $1 ")
+                .into_owned()
+                .into();
+        }
+        if raw.contains("://") || contains_ignoring_case(raw, "www.") {
+            text = self.url.replace_all(&text, " ").into_owned().into();
+        }
+        let mut text = text.into_owned();
         if !text.is_ascii() {
             for (emoji, words) in &self.emoji {
                 if text.contains(emoji.as_str()) {
@@ -173,6 +193,13 @@ impl Normalizer {
         }
         Normalized { tokens }
     }
+}
+
+/// Whether `text` holds `needle` (ASCII) in any case.
+fn contains_ignoring_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `text` with every occurrence of `word` that stands alone (no letter or
@@ -255,11 +282,14 @@ enum Piece {
 /// invisible characters.
 fn split_pieces(text: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
-    let mut word = String::new();
+    // One buffer for the word being read, copied out at its exact size:
+    // one allocation a word, where growing a fresh string took several.
+    let mut word = String::with_capacity(32);
     let chars: Vec<char> = text.chars().collect();
     let flush = |word: &mut String, pieces: &mut Vec<Piece>| {
         if !word.is_empty() {
-            pieces.push(Piece::Word(std::mem::take(word)));
+            pieces.push(Piece::Word(word.as_str().to_owned()));
+            word.clear();
         }
     };
     // Characters already taken by a shorthand ("w/o").
@@ -280,6 +310,10 @@ fn split_pieces(text: &str) -> Vec<Piece> {
             bullets = (bullets + 1).min(9);
             pieces.push(Piece::Break(Stop::Line));
             pieces.push(Piece::Word(bullets.to_string()));
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
             continue;
         }
         if c.is_alphanumeric() {
@@ -515,6 +549,36 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(words_and_lines(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn markup_goes_whatever_its_case_and_plain_text_is_kept() {
+        let normalizer = Normalizer::new(&Lexicon {
+            replacements: Vec::new(),
+            emoji: Vec::new(),
+            capitals: Vec::new(),
+            function_words: Vec::new(),
+            clause_breaks: Vec::new(),
+        });
+        // (text, its words): each markup pass runs only where its
+        // characters are, so each is tried here alone.
+        let cases = [
+            ("see WWW.EXAMPLE.COM/hit ok", "see ok"),
+            ("see HTTPS://example.com/a. ok", "see ok"),
+            ("<@123456789012345678> pay?", "pay"),
+            ("<:hype:123456789012345678> pay", "hype pay"),
+            (
+                "[the article](https://example.com) says",
+                "the article says",
+            ),
+            ("e.g. the pay: 3.5 an hour", "e g the pay 35 an hour"),
+            ("is it good. [sic]", "is it good sic"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(normalizer.normalize(text).text(), expected, "{text}");
+        }
+        assert!(contains_ignoring_case("go to Www.x", "www."));
+        assert!(!contains_ignoring_case("ww.", "www."));
     }
 
     #[test]
