@@ -128,6 +128,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-26.tsv", 0.92, 0.06),
     ("first_sight/2026-12-01-mixed-27.tsv", 0.90, 0.06),
     ("first_sight/2026-12-01-short-28.tsv", 0.92, 0.05),
+    ("first_sight/2026-12-01-mixed-29.tsv", 0.89, 0.12),
+    ("first_sight/2026-12-01-short-30.tsv", 0.92, 0.05),
 ];
 
 #[test]

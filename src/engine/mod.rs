@@ -933,10 +933,10 @@ impl Engine {
                     .filter(|_| !questions::tells(words))
                     .filter(|_| !questions::announces_questions(words))
                     .filter(|_| clause > 0 || !questions::sets_condition(words))
-                    // "masters in health it, is that even a thing": a
-                    // clause that checks what the one before it said
-                    // asks nothing of its own.
-                    .filter(|_| clause == 0 || !questions::checks_claim(words))
+                    // "masters in health it, is that even a thing", "is
+                    // that true, is demand growing": a clause that checks
+                    // what was said asks nothing of its own.
+                    .filter(|_| sentence.clauses.len() < 2 || !questions::checks_claim(words))
                     .filter(|_| {
                         !(sentence.opened_by_or.contains(&clause)
                             && questions::offers_other_answer(words))

@@ -426,9 +426,10 @@ pub fn tells(words: &[String]) -> bool {
         && !words_ask(words)
 }
 
-/// Whether the clause `words` opens a sentence with a condition or a
-/// time ("if i did the 2 year degree, what could i make", "so once i'm
-/// certified, ..."): it sets up the clauses after it and asks nothing of
+/// Whether the clause `words` opens a sentence with a condition, a time
+/// or a role ("if i did the 2 year degree, what could i make", "so once
+/// i'm certified, ...", "as a cs major, ..."): it sets up the clauses
+/// after it and asks nothing of
 /// its own. An "if" after "and" or "or" is another matter: it reports a
 /// question ("how long is it and if i need a cert"), so only a sentence's
 /// first clause is checked by the caller.
@@ -440,7 +441,7 @@ pub fn sets_condition(words: &[String]) -> bool {
     };
     matches!(
         first,
-        Some("if" | "when" | "once" | "after" | "since" | "because" | "unless" | "assuming")
+        Some("if" | "when" | "once" | "after" | "since" | "because" | "unless" | "assuming" | "as")
     ) && !words_ask(&words.collect::<Vec<_>>())
 }
 
@@ -536,12 +537,25 @@ const WEIGHING_WORDS: &[&str] = &[
     "more", "mostly", "mainly", "all", "just", "only", "purely", "simply",
 ];
 
+/// Clauses "or" opens that only leave room for another answer ("is it
+/// because of EHRs | or something else").
+const VAGUE_OTHERS: &[&[&str]] = &[
+    &["something"],
+    &["something", "else"],
+    &["smth"],
+    &["anything", "else"],
+    &["what"],
+    &["not"],
+    &["whatever"],
+    &["something", "like", "that"],
+];
+
 /// Whether `words`, a clause that "or" opened, offers another answer to
 /// the question just asked rather than asking one of its own: what would
 /// do instead ([`offers_enough`]), or the other side weighed ("do they fix
 /// computers | or is it mostly records", "is it required | or is it just
-/// recommended"). In the labelled sets no such clause adds a topic to the
-/// one before it.
+/// recommended"), or only room for one ("or something else"). In the
+/// labelled sets no such clause adds a topic to the one before it.
 pub fn offers_other_answer(words: &[String]) -> bool {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     // The weighing word must follow "is it" or the like: a bare "or just a
@@ -551,7 +565,9 @@ pub fn offers_other_answer(words: &[String]) -> bool {
         | ["its" | "thats" | "theyre", ref rest @ ..] => rest,
         _ => &[],
     };
-    weighed.first().is_some_and(|w| WEIGHING_WORDS.contains(w)) || offers_enough(&words)
+    weighed.first().is_some_and(|w| WEIGHING_WORDS.contains(w))
+        || offers_enough(&words)
+        || VAGUE_OTHERS.contains(&&words[..])
 }
 
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
@@ -959,6 +975,7 @@ mod tests {
             ("if i did the 2 year degree", true),
             ("so once i am certified", true),
             ("after i finish the associate", true),
+            ("as a cs major", true),
             ("if so what is the pay", false),
             ("if i get certified", true),
             ("how long if i go part time", false),
@@ -990,11 +1007,12 @@ mod tests {
     #[test]
     fn a_clause_that_or_opens_is_marked_and_may_offer_an_alternative() {
         // (message, clauses "or" opened, whether the last one offers)
-        let cases: [(&str, &[usize], bool); 11] = [
+        let cases: [(&str, &[usize], bool); 12] = [
             ("do i need a cert, or is the degree enough", &[1], true),
             ("do they fix computers or is it mostly records", &[1], true),
             ("is it required, or is that just a bonus", &[1], true),
             ("do i need a degree or just a cert", &[1], false),
+            ("is it because of ehrs or something else", &[1], true),
             ("is it a desk job or is it all meetings", &[1], true),
             (
                 "do i need a degree or is there more demand for certs",
