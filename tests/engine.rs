@@ -126,10 +126,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-24.tsv", 0.92, 0.07),
     ("first_sight/2026-12-01-mixed-25.tsv", 0.89, 0.12),
     ("first_sight/2026-12-01-short-26.tsv", 0.92, 0.06),
-    ("first_sight/2026-12-01-mixed-27.tsv", 0.90, 0.06),
-    ("first_sight/2026-12-01-short-28.tsv", 0.92, 0.05),
-    ("first_sight/2026-12-01-mixed-29.tsv", 0.89, 0.12),
-    ("first_sight/2026-12-01-short-30.tsv", 0.92, 0.05),
+    ("first_sight/2026-12-01-mixed-27.tsv", 0.91, 0.05),
+    ("first_sight/2026-12-01-short-28.tsv", 0.93, 0.05),
+    ("first_sight/2026-12-01-mixed-29.tsv", 0.91, 0.12),
+    ("first_sight/2026-12-01-short-30.tsv", 0.94, 0.05),
 ];
 
 #[test]
@@ -652,6 +652,57 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ),
     // Split between what the job is and what its people do: the work.
     ("so what does a health info tech even do at work", &["duties"]),
+    // A story's "Did a ..." with a full stop tells, from a writer who
+    // marks questions: only the question after it is read.
+    (
+        "Did a bunch of filing at a clinic. How much do health IT techs earn?",
+        &["salary"],
+    ),
+    // An "or" clause that weighs the other answer, or only leaves room
+    // for one, adds nothing; a bare "or just a cert" asks about it.
+    (
+        "do health info techs manage other people, or is it more of a solo job",
+        &["duties"],
+    ),
+    (
+        "why is health IT growing so fast, is it the aging population or something else",
+        &["outlook"],
+    ),
+    (
+        "for health IT do i need an associate degree or just a certificate",
+        &["education", "certification"],
+    ),
+    // A clause checking a claim asks nothing; the question beside it does.
+    (
+        "a bachelor's in health info tech, is that even a thing",
+        &["education"],
+    ),
+    // A sentence narrowing the question before it to one of two things
+    // stays within its topic; one that asks on, without an "or", asks.
+    (
+        "what classes are in a health IT program? like is it mostly coding or anatomy",
+        &["education"],
+    ),
+    (
+        "what do health IT techs earn? like do you need a degree for it?",
+        &["education", "salary"],
+    ),
+    // "Is it worth getting" after a question on the credential weighs the
+    // credential; naming the career weighs the career.
+    (
+        "what certification do health info techs get? is it even worth getting?",
+        &["certification"],
+    ),
+    (
+        "what certification do health info techs get? is this career worth it?",
+        &["overview", "certification"],
+    ),
+    // A role opening the sentence sets it up; "as for" names a topic.
+    (
+        "as a nursing student, how much school does health IT take",
+        &["education"],
+    ),
+    ("as for the pay in health IT, is it decent?", &["salary"]),
 ];
 
 #[test]

@@ -103,6 +103,14 @@ pub fn feature_value(count: usize) -> f32 {
 
 /// Features of plain words (typed = read), for tests and training data.
 pub fn extract_plain(words: &[&str]) -> Vec<Feature> {
+    let mut out = Vec::new();
+    extract_plain_into(words, &mut out);
+    out
+}
+
+/// [`extract_plain`] into `out` (cleared first), for a caller reusing one
+/// buffer.
+pub fn extract_plain_into(words: &[&str], out: &mut Vec<Feature>) {
     let pairs: Vec<WordPair<'_>> = words
         .iter()
         .map(|&word| WordPair {
@@ -110,9 +118,7 @@ pub fn extract_plain(words: &[&str]) -> Vec<Feature> {
             read: word,
         })
         .collect();
-    let mut out = Vec::new();
-    extract(&pairs, &mut out);
-    out
+    extract(&pairs, out);
 }
 
 #[cfg(test)]

@@ -377,29 +377,32 @@ impl Guards {
     /// for the thousands of examples read at load.
     pub fn mark_career_joined(&self, words: &[String]) -> String {
         let text = words.join(" ");
-        if !self.career_alias.is_match(&text) {
-            return text;
-        }
-        self.career_alias
-            .replace_all(&text, CAREER_TOKEN)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.career_marked(&text).unwrap_or(text)
     }
 
     /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
     pub fn mark_career(&self, words: Vec<String>) -> Vec<String> {
-        let text = words.join(" ");
-        if !self.career_alias.is_match(&text) {
-            return words;
+        match self.career_marked(&words.join(" ")) {
+            Some(marked) => marked.split(' ').map(str::to_string).collect(),
+            None => words,
         }
-        self.career_alias
-            .replace_all(&text, CAREER_TOKEN)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect()
+    }
+
+    /// `text` (single-spaced words) with every name of this career
+    /// replaced by [`CAREER_TOKEN`], single-spaced; `None` when it names
+    /// none.
+    fn career_marked(&self, text: &str) -> Option<String> {
+        if !self.career_alias.is_match(text) {
+            return None;
+        }
+        let replaced = self.career_alias.replace_all(text, CAREER_TOKEN);
+        Some(
+            replaced
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
     }
 
     /// The related career `text` names, if any.
@@ -585,6 +588,25 @@ mod tests {
     fn embedded_guards() -> Guards {
         let knowledge = Knowledge::embedded().expect("built-in knowledge");
         Guards::new(&knowledge, |s| s.to_lowercase())
+    }
+
+    #[test]
+    fn the_career_is_marked_the_same_as_words_or_as_one_string() {
+        let guards = embedded_guards();
+        // (words, the same words with the career marked)
+        let cases = [
+            (
+                "what do health information technicians do",
+                "what do thiscareer do",
+            ),
+            ("how much do nurses make", "how much do nurses make"),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            assert_eq!(guards.mark_career_joined(&words), expected, "{text}");
+            assert_eq!(guards.mark_career(words).join(" "), expected, "{text}");
+        }
     }
 
     #[test]

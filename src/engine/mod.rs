@@ -582,8 +582,11 @@ impl Engine {
             }
             // "what do u learn in the classes? like is it all computers or
             // medical stuff": after a question on a topic other than the
-            // overview, the sentence narrowing it stays within that topic.
+            // overview, a sentence narrowing it to one of two things stays
+            // within that topic. One that asks on without an "or" ("like
+            // do you need a degree for it?") asks its own question.
             let within_previous = elaborates
+                && (!sentences[index].asks() || !sentences[index].opened_by_or.is_empty())
                 && verdicts.last().is_some_and(|p: &SentenceVerdict| {
                     !p.topics.is_empty() && !p.topics.contains(&Intent::Overview)
                 });
@@ -591,6 +594,7 @@ impl Engine {
             // whether "it" is worth it, right after a question on the
             // credential or the schooling, weighs that, not the career.
             let weighs_previous = follows_question
+                && !names_this[index]
                 && verdict.topics == [Intent::Overview]
                 && questions::weighs_what_it_points_to(&sentences[index].words)
                 && verdicts.last().is_some_and(|p: &SentenceVerdict| {
@@ -835,6 +839,8 @@ impl Engine {
 
         // (clause text, taken label) for every part read.
         let mut parts: Vec<(String, Option<ExampleLabel>)> = Vec::new();
+        // Each clause's best label and its probability, taken or not.
+        let mut clause_leads: Vec<(ExampleLabel, f32)> = Vec::new();
         let mut has_context = self.guards.has_career_context(&text);
         if !has_context {
             if let Some(taught) = self.taught_match(&text, self.label(whole.best().0)) {
@@ -906,6 +912,7 @@ impl Engine {
             for (clause, (clause_text, reading)) in readings.into_iter().enumerate() {
                 let (best, p) = reading.best();
                 let sibling_context = sure_count > usize::from(sure_topic_at[clause]);
+                clause_leads.push((self.label(best), p));
                 trace
                     .clauses
                     .push((clause_text.clone(), self.label(best), p));
@@ -936,7 +943,7 @@ impl Engine {
                     // "masters in health it, is that even a thing", "is
                     // that true, is demand growing": a clause that checks
                     // what was said asks nothing of its own.
-                    .filter(|_| sentence.clauses.len() < 2 || !questions::checks_claim(words))
+                    .filter(|_| !questions::checks_claim(words))
                     .filter(|_| {
                         !(sentence.opened_by_or.contains(&clause)
                             && questions::offers_other_answer(words))
@@ -967,12 +974,12 @@ impl Engine {
         // A sentence read as about another occupation, with a clause that
         // names it ("for the hygienist, what does that pay"), is about that
         // occupation: the clause asking the pay asks it of them. The
-        // clause's best reading counts, sure or not: it names someone.
+        // clause's lead counts, sure or not, if the classifier gives it
+        // at least the weight of a suggestion.
         let names_other_in_a_clause = whole_label == Some(ExampleLabel::OtherOccupation)
-            && trace
-                .clauses
+            && clause_leads
                 .iter()
-                .any(|(_, label, _)| *label == ExampleLabel::OtherOccupation);
+                .any(|&(label, p)| label == ExampleLabel::OtherOccupation && p >= SUGGEST);
         let use_clauses = match whole_label.and_then(|l| l.intent()) {
             _ if names_other_in_a_clause => false,
             Some(topic) if topic.is_topic() => {
@@ -1755,14 +1762,7 @@ fn train(normalised: &[(usize, String, f32)], classes: usize) -> Model {
     let mut set = TrainingSet::default();
     let mut buffer = Vec::new();
     for (class, text, boost) in normalised {
-        let words: Vec<WordPair<'_>> = sample_words(text)
-            .into_iter()
-            .map(|word| WordPair {
-                typed: word,
-                read: word,
-            })
-            .collect();
-        features::extract(&words, &mut buffer);
+        features::extract_plain_into(&sample_words(text), &mut buffer);
         set.push(&buffer, *class, weights[*class] * boost);
     }
     Model::train_set(set, classes, TrainingPlan::default())

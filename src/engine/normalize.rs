@@ -10,6 +10,8 @@
 //! pause (a comma). [`stems`] gives the words a word may inflect, so the
 //! typo corrector leaves "seeing" alone when it knows "see". Pure: no I/O.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use regex::Regex;
@@ -120,30 +122,24 @@ impl Normalizer {
         // Most messages hold no markup: each pass runs only on a message
         // holding a character its pattern needs (a full stop alone is no
         // sign of a link).
-        let mut text = std::borrow::Cow::Borrowed(raw);
-        if raw.contains('<') {
-            text = self
-                .custom_emoji
-                .replace_all(&text, " $1 ")
-                .into_owned()
-                .into();
-        }
-        if raw.contains(['<', '@']) {
-            text = self
-                .discord_tokens
-                .replace_all(&text, " ")
-                .into_owned()
-                .into();
-        }
-        if raw.contains('[') {
-            text = self
-                .masked_link
-                .replace_all(&text, " $1 ")
-                .into_owned()
-                .into();
-        }
-        if raw.contains("://") || contains_ignoring_case(raw, "www.") {
-            text = self.url.replace_all(&text, " ").into_owned().into();
+        let mut text = Cow::Borrowed(raw);
+        let passes: [(&Regex, &str, bool); 4] = [
+            (&self.custom_emoji, " $1 ", raw.contains('<')),
+            (&self.discord_tokens, " ", raw.contains(['<', '@'])),
+            (&self.masked_link, " $1 ", raw.contains('[')),
+            (
+                &self.url,
+                " ",
+                raw.contains("://") || contains_ignoring_case(raw, "www."),
+            ),
+        ];
+        for (pattern, replacement, may_match) in passes {
+            if !may_match {
+                continue;
+            }
+            if let Cow::Owned(replaced) = pattern.replace_all(&text, replacement) {
+                text = Cow::Owned(replaced);
+            }
         }
         let mut text = text.into_owned();
         if !text.is_ascii() {
@@ -197,9 +193,11 @@ impl Normalizer {
 
 /// Whether `text` holds `needle` (ASCII) in any case.
 fn contains_ignoring_case(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `text` with every occurrence of `word` that stands alone (no letter or

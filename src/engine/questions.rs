@@ -237,17 +237,24 @@ const MAX_POINTING_WORDS: usize = 6;
 /// back to: its own reading ("is it worth it" is the overview) stands in
 /// for the background before it ("My counselor mentioned the RHIT.").
 pub fn only_points(words: &[String]) -> bool {
+    only_points_or(words, &[])
+}
+
+/// [`only_points`], with the words `also` allowed among the empty ones.
+fn only_points_or(words: &[String], also: &[&str]) -> bool {
     words.len() <= MAX_POINTING_WORDS
         && points_back(words)
-        && words.iter().all(|w| EMPTY_WORDS.contains(&w.as_str()))
+        && words
+            .iter()
+            .all(|w| EMPTY_WORDS.contains(&w.as_str()) || also.contains(&w.as_str()))
 }
 
 /// Whether the short question `words` asks whether what it points back
-/// to is worth it ("is it even worth getting", "worth it?").
+/// to is worth it, and nothing more ("is it even worth getting", "worth
+/// it?"); "is this career worth it" names what it weighs.
 pub fn weighs_what_it_points_to(words: &[String]) -> bool {
-    words.len() <= MAX_POINTING_WORDS
-        && words.iter().any(|w| w == "worth")
-        && words.iter().any(|w| POINTERS.contains(&w.as_str()))
+    words.iter().any(|w| w == "worth")
+        && only_points_or(words, &["getting", "doing", "taking", "having"])
 }
 
 /// Words that check a claim when they end a short question ("is that
@@ -429,20 +436,25 @@ pub fn tells(words: &[String]) -> bool {
 /// Whether the clause `words` opens a sentence with a condition, a time
 /// or a role ("if i did the 2 year degree, what could i make", "so once
 /// i'm certified, ...", "as a cs major, ..."): it sets up the clauses
-/// after it and asks nothing of
-/// its own. An "if" after "and" or "or" is another matter: it reports a
-/// question ("how long is it and if i need a cert"), so only a sentence's
-/// first clause is checked by the caller.
+/// after it and asks nothing of its own. An "if" after "and" or "or" is
+/// another matter: it reports a question ("how long is it and if i need a
+/// cert"), so only a sentence's first clause is checked by the caller.
 pub fn sets_condition(words: &[String]) -> bool {
     let mut words = words.iter().map(String::as_str);
     let first = match words.next() {
         Some("so" | "and" | "but" | "ok" | "okay" | "well" | "like" | "also") => words.next(),
         first => first,
     };
-    matches!(
-        first,
-        Some("if" | "when" | "once" | "after" | "since" | "because" | "unless" | "assuming" | "as")
-    ) && !words_ask(&words.collect::<Vec<_>>())
+    let rest: Vec<&str> = words.collect();
+    let opens = match first {
+        Some("if" | "when" | "once" | "after" | "since" | "because" | "unless" | "assuming") => {
+            true
+        }
+        // A role ("as a cs major"), not a topic ("as for the pay").
+        Some("as") => matches!(rest.first(), Some(&("a" | "an"))),
+        _ => false,
+    };
+    opens && !words_ask(&rest)
 }
 
 /// "1" to "9": how students number the questions in a post.
@@ -660,7 +672,8 @@ pub fn sentences(mut tokens: Vec<Token>, joiners: &[String]) -> Vec<Sentence> {
             }
             Token::Break(Stop::Sentence) if std::mem::take(&mut skip_break) => {}
             // Only the word's text is taken: the token stays a word for
-            // the list checks that look back.
+            // the list checks that look back, which read only whether a
+            // token is a word or a break (`numbers_item`), never its text.
             Token::Word(_) => {
                 if let Token::Word(word) = &mut tokens[index] {
                     sentence.words.push(std::mem::take(word));
@@ -976,6 +989,7 @@ mod tests {
             ("so once i am certified", true),
             ("after i finish the associate", true),
             ("as a cs major", true),
+            ("as for the pay", false),
             ("if so what is the pay", false),
             ("if i get certified", true),
             ("how long if i go part time", false),
