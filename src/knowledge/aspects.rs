@@ -78,6 +78,11 @@ impl AspectCatalogue {
 
     /// Indexes of the aspects whose patterns match `text`, ascending.
     pub fn matching(&self, text: &str) -> Vec<usize> {
+        // Most text names no aspect: one search that stops at the first
+        // match rules that out sooner than collecting every match.
+        if !self.patterns.is_match(text) {
+            return Vec::new();
+        }
         let mut found: Vec<usize> = self
             .patterns
             .matches(text)
