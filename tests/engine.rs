@@ -703,6 +703,9 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         &["education"],
     ),
     ("as for the pay in health IT, is it decent?", &["salary"]),
+    // "Does X have good job growth" asks about X.
+    ("does physical therapy have good job growth", &[]),
+    ("does health IT have good job growth", &["outlook"]),
 ];
 
 #[test]
