@@ -19,6 +19,8 @@
 //!
 //! Pure; every regex is compiled once, when the knowledge loads.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashSet;
 
 use regex::{Regex, RegexSet};
@@ -377,32 +379,29 @@ impl Guards {
     /// for the thousands of examples read at load.
     pub fn mark_career_joined(&self, words: &[String]) -> String {
         let text = words.join(" ");
-        self.career_marked(&text).unwrap_or(text)
-    }
-
-    /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
-    pub fn mark_career(&self, words: Vec<String>) -> Vec<String> {
-        match self.career_marked(&words.join(" ")) {
-            Some(marked) => marked.split(' ').map(str::to_string).collect(),
-            None => words,
-        }
-    }
-
-    /// `text` (single-spaced words) with every name of this career
-    /// replaced by [`CAREER_TOKEN`], single-spaced; `None` when it names
-    /// none.
-    fn career_marked(&self, text: &str) -> Option<String> {
-        if !self.career_alias.is_match(text) {
-            return None;
-        }
-        let replaced = self.career_alias.replace_all(text, CAREER_TOKEN);
-        Some(
-            replaced
+        match self.career_alias.replace_all(&text, CAREER_TOKEN) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(marked) => marked
                 .split(' ')
                 .filter(|w| !w.is_empty())
                 .collect::<Vec<_>>()
                 .join(" "),
-        )
+        }
+    }
+
+    /// `words` with every name of this career replaced by [`CAREER_TOKEN`].
+    pub fn mark_career(&self, words: Vec<String>) -> Vec<String> {
+        match self
+            .career_alias
+            .replace_all(&words.join(" "), CAREER_TOKEN)
+        {
+            Cow::Borrowed(_) => words,
+            Cow::Owned(marked) => marked
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
     }
 
     /// The related career `text` names, if any.

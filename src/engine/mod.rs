@@ -368,7 +368,7 @@ impl Engine {
         let normalised = training_samples(knowledge, &normalizer, &guards, &labels);
         let mut off_topic_words: FxHashSet<String> = FxHashSet::default();
         for (class, text, _) in &normalised {
-            for word in text.split(' ').filter(|w| !w.is_empty()) {
+            for word in sample_words(text) {
                 // Looked up before copied: most words are seen already.
                 if labels[*class] == ExampleLabel::OffTopic {
                     if !off_topic_words.contains(word) {
@@ -1716,7 +1716,7 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
             .enumerate()
             .filter(|(i, _)| i % folds == fold)
         {
-            let words = sample_words(text);
+            let words: Vec<&str> = sample_words(text).collect();
             let probabilities = model.probabilities(&features::extract_plain(&words));
             let best = probabilities
                 .iter()
@@ -1734,8 +1734,8 @@ pub fn cross_validate(knowledge: &Knowledge, folds: usize) -> CrossValidation {
 }
 
 /// The words of a training sample's joined text.
-fn sample_words(text: &str) -> Vec<&str> {
-    text.split(' ').filter(|w| !w.is_empty()).collect()
+fn sample_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(' ').filter(|w| !w.is_empty())
 }
 
 /// Trains the classifier. Classes are weighted towards balance (by the
@@ -1762,7 +1762,8 @@ fn train(normalised: &[(usize, String, f32)], classes: usize) -> Model {
     let mut set = TrainingSet::default();
     let mut buffer = Vec::new();
     for (class, text, boost) in normalised {
-        features::extract_plain_into(&sample_words(text), &mut buffer);
+        let words: Vec<&str> = sample_words(text).collect();
+        features::extract_plain_into(&words, &mut buffer);
         set.push(&buffer, *class, weights[*class] * boost);
     }
     Model::train_set(set, classes, TrainingPlan::default())
