@@ -643,6 +643,20 @@ mod tests {
                 Some("respiratory therapy"),
             ),
             ("what is the schooling for this job", None),
+            // "<occupation> school" asks about that occupation's schooling.
+            (
+                "is medical assisting school shorter than a year",
+                Some("medical assisting"),
+            ),
+            ("how long is nursing school", Some("nursing")),
+            ("is the program hard", None),
+            ("how long is thiscareer school", None),
+            // "what a <who>'s salary looks like".
+            (
+                "what a network admins salary looks like after 5 years",
+                Some("network admin"),
+            ),
+            ("what a thiscareers salary looks like", None),
         ];
         for (text, other) in cases {
             let subject = guards.subject(text);

@@ -263,6 +263,27 @@ impl Reading {
         first - second
     }
 
+    /// The reading with label `label` left out and the rest scaled back
+    /// to a whole.
+    fn set_aside(&mut self, label: Option<usize>) {
+        let Some(label) = label else {
+            return;
+        };
+        let removed: f32 = self
+            .ranked
+            .iter()
+            .filter(|&&(l, _)| l == label)
+            .map(|&(_, p)| p)
+            .sum();
+        self.ranked.retain(|&(l, _)| l != label);
+        let rest = 1.0 - removed;
+        if rest > f32::EPSILON {
+            for (_, p) in &mut self.ranked {
+                *p /= rest;
+            }
+        }
+    }
+
     /// The label taken, if the best one is clear enough.
     fn taken(&self, accept: f32) -> Option<usize> {
         let (label, p) = self.best();
@@ -593,14 +614,42 @@ impl Engine {
             // "Is the certification exam hard? Is it even worth getting?":
             // whether "it" is worth it, right after a question on the
             // credential or the schooling, weighs that, not the career.
+            // The same for its first clause ("Is that even worth it or
+            // does the associate's get you the job anyway"): the weighing
+            // adds no overview; the rest asks what it asks.
             let weighs_previous = follows_question
                 && !names_this[index]
-                && verdict.topics == [Intent::Overview]
-                && questions::weighs_what_it_points_to(&sentences[index].words)
+                && verdict.topics.contains(&Intent::Overview)
+                && questions::weighs_what_it_points_to(sentences[index].clause_words(0))
                 && verdicts.last().is_some_and(|p: &SentenceVerdict| {
                     p.topics == [Intent::Certification] || p.topics == [Intent::Education]
                 });
-            if (within_previous || weighs_previous) && !verdict.topics.is_empty() {
+            if weighs_previous && verdict.topics.len() > 1 {
+                trace
+                    .guard_rails
+                    .push("weighs the question before it: no overview of its own".into());
+                verdict.topics.retain(|t| *t != Intent::Overview);
+                verdict.aspects.remove(&Intent::Overview);
+            }
+            let weighs_previous = weighs_previous && verdict.topics == [Intent::Overview];
+            // "What classes would I take in that program? Like is it
+            // coding or more computer stuff": a yes/no question of "it"
+            // right after a question on a course of study asks about that
+            // course, not what the job is or involves.
+            let of_the_studies = follows_question
+                && !names_this[index]
+                && !verdict.topics.is_empty()
+                && verdict
+                    .topics
+                    .iter()
+                    .all(|t| matches!(t, Intent::Duties | Intent::Overview))
+                && questions::asks_of_it(&sentences[index].words)
+                && questions::names_studies(&sentences[index - 1].words)
+                && verdicts
+                    .last()
+                    .is_some_and(|p: &SentenceVerdict| p.topics == [Intent::Education]);
+            if (within_previous || weighs_previous || of_the_studies) && !verdict.topics.is_empty()
+            {
                 trace.guard_rails.push(
                     "narrows or weighs the question before it: asks no topic of its own".into(),
                 );
@@ -807,6 +856,11 @@ impl Engine {
             .map_or(0.0, |&(_, p)| p)
     }
 
+    /// The classifier's index of `label`, if it has examples.
+    fn label_index(&self, label: ExampleLabel) -> Option<usize> {
+        self.labels.iter().position(|&l| l == label)
+    }
+
     fn label(&self, index: usize) -> ExampleLabel {
         self.labels[index]
     }
@@ -819,7 +873,19 @@ impl Engine {
     ) -> (SentenceVerdict, QuestionTrace) {
         let words = self.read_words(&sentence.words, budget);
         let text = join_read(&words);
-        let whole = self.read(&words);
+        let mut whole = self.read(&words);
+        // "what does a health IT specialist actually make": the subject
+        // check is the precise guard for other occupations. A question
+        // that names this career as the last occupation it names, and as
+        // its subject, is about this career, whatever the classifier
+        // learnt from "what does a <who> make" asked of others.
+        let set_aside = self.guards.names_this_career(&text)
+            && self.guards.last_mention(&text) == Some(Subject::ThisCareer)
+            && self.guards.subject(&text) == Subject::ThisCareer
+            && self.probability(&whole, ExampleLabel::OtherOccupation) >= SUGGEST;
+        if set_aside {
+            whole.set_aside(self.label_index(ExampleLabel::OtherOccupation));
+        }
         let mut trace = QuestionTrace {
             text: text.clone(),
             corrections: words
@@ -835,7 +901,24 @@ impl Engine {
                 .collect(),
             ..QuestionTrace::default()
         };
+        if set_aside {
+            trace.guard_rails.push(
+                "names this career as its subject: another occupation's reading set aside".into(),
+            );
+        }
         let mut verdict = SentenceVerdict::default();
+        // "Not HIT related, but does anyone know how to pass the CCNA?":
+        // the writer says the sentence is not about the career.
+        if (0..sentence.clauses.len())
+            .any(|clause| questions::disclaims_the_career(sentence.clause_words(clause)))
+        {
+            trace
+                .guard_rails
+                .push("says it is not about the career: asks nothing of it".into());
+            trace.decision = "nothing the bot answers".into();
+            verdict.off_scope = true;
+            return (verdict, trace);
+        }
 
         // (clause text, taken label) for every part read.
         let mut parts: Vec<(String, Option<ExampleLabel>)> = Vec::new();
@@ -931,6 +1014,13 @@ impl Engine {
                 // A clause that tells ("i know they work in hospitals, but
                 // do they wear scrubs") is background within the question.
                 let words = sentence.clause_words(clause);
+                // What the clause before leans to, taken or not (a
+                // condition's is not taken: "if i get a bachelors instead,
+                // is that worth it").
+                let previous_lead = clause
+                    .checked_sub(1)
+                    .and_then(|before| clause_leads.get(before))
+                    .map(|&(label, _)| label);
                 let taken = reading
                     .taken(accept)
                     .map(|l| self.label(l))
@@ -947,6 +1037,31 @@ impl Engine {
                     .filter(|_| {
                         !(sentence.opened_by_or.contains(&clause)
                             && questions::offers_other_answer(words))
+                    })
+                    // "if i get a bachelors instead, is that worth it":
+                    // weighing what the clause before asked about (the
+                    // schooling, the credential) is not asking about the
+                    // career.
+                    .filter(|&l| {
+                        !(clause > 0
+                            && l == ExampleLabel::Intent(Intent::Overview)
+                            && questions::weighs_what_it_points_to(words)
+                            && matches!(
+                                previous_lead,
+                                Some(ExampleLabel::Intent(
+                                    Intent::Education | Intent::Certification
+                                ))
+                            ))
+                    })
+                    // "what would i learn in the program, and is it a lot
+                    // of computer stuff": "it" is the program the clause
+                    // before asked about, not the job.
+                    .filter(|&l| {
+                        !(clause > 0
+                            && matches!(l, ExampleLabel::Intent(Intent::Duties | Intent::Overview))
+                            && questions::asks_of_it(words)
+                            && previous_lead == Some(ExampleLabel::Intent(Intent::Education))
+                            && questions::names_studies(sentence.clause_words(clause - 1)))
                     })
                     // A clause's own topic that the whole question gives
                     // no weight stands only if the clause is sure of it:
@@ -1019,6 +1134,9 @@ impl Engine {
         let mut running = message.earlier_subject.clone();
         // Topics of clauses that ask on their own, in a question of several.
         let mut asked_on_their_own: Vec<Intent> = Vec::new();
+        // Whether a part read as the workplace asks about places ("where do
+        // they work", "what kinds of places hire them").
+        let mut asks_about_places = false;
         for (part_text, label) in &parts {
             let label = label
                 .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
@@ -1042,6 +1160,8 @@ impl Engine {
             if part_asks && parts.len() > 1 {
                 asked_on_their_own.extend(part.topics.iter().copied());
             }
+            asks_about_places |= part.topics.contains(&Intent::Workplace)
+                && questions::holds_question_word(&part_words);
             verdict.merge(part);
             if part_asks {
                 if let Some(mention) = self.guards.last_mention(part_text) {
@@ -1069,6 +1189,23 @@ impl Engine {
                 verdict.topics.retain(|t| *t != topic);
                 verdict.aspects.remove(&topic);
             }
+        }
+
+        // "are there careers like it that are still in a medical setting
+        // but more office based?": in a question about other careers, the
+        // setting named is what those careers should offer, not a question
+        // about where this one works; a part that asks about places ("where
+        // do they work, and what are similar careers") still asks it.
+        if parts.len() > 1
+            && verdict.topics.contains(&Intent::Alternatives)
+            && verdict.topics.contains(&Intent::Workplace)
+            && !asks_about_places
+        {
+            trace
+                .guard_rails
+                .push("a setting wanted of other careers: not where this one works".into());
+            verdict.topics.retain(|t| *t != Intent::Workplace);
+            verdict.aspects.remove(&Intent::Workplace);
         }
 
         // "health IT vs database admin": a comparison of this career with a

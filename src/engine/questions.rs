@@ -182,10 +182,9 @@ pub fn words_ask<W: AsRef<str>>(words: &[W]) -> bool {
         return true;
     }
     REQUEST_PHRASES.iter().any(|phrase| {
-        words
-            .windows(phrase.len())
-            .enumerate()
-            .any(|(at, w)| w == *phrase && !tells_a_feeling(&words[..at], phrase))
+        words.windows(phrase.len()).enumerate().any(|(at, w)| {
+            w == *phrase && !phrase_tells(&words[..at], phrase, &words[at + phrase.len()..])
+        })
     }) || reports_a_question(&words)
 }
 
@@ -255,6 +254,63 @@ fn only_points_or(words: &[String], also: &[&str]) -> bool {
 pub fn weighs_what_it_points_to(words: &[String]) -> bool {
     words.iter().any(|w| w == "worth")
         && only_points_or(words, &["getting", "doing", "taking", "having"])
+}
+
+/// Longest clause read as saying the message is not about the career
+/// (the career's name may take several words).
+const MAX_DISCLAIMER_WORDS: usize = 8;
+
+/// Whether the short clause `words` says the message is not about the
+/// career ("not HIT related but ...", "kinda off topic", "unrelated to
+/// health IT"): it asks nothing, whatever career words it holds.
+pub fn disclaims_the_career(words: &[String]) -> bool {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    words.len() <= MAX_DISCLAIMER_WORDS
+        && !holds_question_word(&words)
+        && (words.contains(&"unrelated")
+            || words.windows(2).any(|pair| pair == ["off", "topic"])
+            || words
+                .iter()
+                .position(|w| *w == "not")
+                .is_some_and(|at| words[at + 1..].contains(&"related")))
+}
+
+/// Words that name a course of study ("the program", "those classes");
+/// not "major", which students use for the career itself ("health IT as
+/// a backup major, is it a solid path").
+const STUDIES: &[&str] = &[
+    "program",
+    "programs",
+    "course",
+    "courses",
+    "class",
+    "classes",
+    "curriculum",
+    "coursework",
+];
+
+/// Whether `words` name a course of study.
+pub fn names_studies(words: &[String]) -> bool {
+    words.iter().any(|w| STUDIES.contains(&w.as_str()))
+}
+
+/// Whether `words` ask a yes/no question of "it" ("is it a lot of
+/// computer stuff", "like does it cover coding", "and is it heavy on
+/// science or mostly computers"): after a question on a course of study,
+/// "it" is that course.
+pub fn asks_of_it(words: &[String]) -> bool {
+    let mut words = words.iter().map(String::as_str).peekable();
+    while words
+        .next_if(|w| matches!(*w, "like" | "and" | "so" | "or" | "but" | "also"))
+        .is_some()
+    {}
+    matches!(
+        (words.next(), words.next()),
+        (
+            Some("is" | "does" | "would" | "will" | "isnt" | "doesnt"),
+            Some("it")
+        )
+    )
 }
 
 /// Words that check a claim when they end a short question ("is that
@@ -348,6 +404,14 @@ const QUESTION_WORDS: &[&str] = &[
     "whys", "wat", "tell", "explain", "describe", "list", "give", "show",
 ];
 
+/// Whether `words` hold a question word anywhere ("they'd like to know
+/// what kind of work environment it has", "where do they work").
+pub fn holds_question_word<W: AsRef<str>>(words: &[W]) -> bool {
+    words
+        .iter()
+        .any(|w| QUESTION_WORDS[..12].contains(&w.as_ref()))
+}
+
 /// Fillers a question may open with before its question word.
 const FILLERS: &[&str] = &[
     "so",
@@ -385,19 +449,75 @@ pub fn opens_with_question_word(words: &[String]) -> bool {
         .is_some_and(|w| QUESTION_WORDS.contains(&w))
 }
 
-/// Whether a request phrase of one word of curiosity after `before` tells
-/// how the writer came to ask rather than asking: "(it) got me curious
-/// about the people who manage those systems", "that made me wonder".
-fn tells_a_feeling(before: &[&str], phrase: &[&str]) -> bool {
-    matches!(phrase, ["curious"] | ["wondering"] | ["wonder"])
-        && matches!(
+/// What the writer needs when "i need a ..." tells of their life rather
+/// than asks ("i need a career thats stable", "i need a job soon"); "i
+/// need a description of the job" and "i need: job description, pay"
+/// ask, and so does "i need something i can finish fast", which asks
+/// what would fit.
+const LIFE_NEEDS: &[&str] = &[
+    "job", "jobs", "career", "change", "paycheck", "break", "raise", "new",
+];
+
+/// The same, with no article: "i need money", "i need stability".
+const LIFE_NEEDS_BARE: &[&str] = &["money", "income", "stability"];
+
+/// Fields too broad to be the question: "kinda curious about healthcare"
+/// says why the writer is here; "curious about the pay" asks.
+const BROAD_FIELDS: &[&str] = &[
+    "healthcare",
+    "health",
+    "medicine",
+    "medical",
+    "tech",
+    "technology",
+    "computers",
+    "it",
+    "everything",
+    "stuff",
+    "things",
+];
+
+/// Whether the request phrase `phrase`, between `before` and `after`,
+/// tells rather than asks:
+/// - curiosity that tells how the writer came to ask: "(it) got me
+///   curious about the people who manage those systems", "that made me
+///   wonder";
+/// - curiosity about a whole field: "kinda curious about healthcare";
+/// - the writer explaining themselves: "let me explain my situation",
+///   "hard to explain", "i will explain";
+/// - a need or doubt about the writer's own life: "i need a job soon",
+///   "not sure i want to be stuck in a hospital".
+fn phrase_tells(before: &[&str], phrase: &[&str], after: &[&str]) -> bool {
+    match phrase {
+        ["curious"] | ["wondering"] | ["wonder"] => {
+            matches!(
+                before,
+                [
+                    ..,
+                    "got" | "gets" | "made" | "makes" | "has" | "had" | "left",
+                    "me"
+                ]
+            ) || matches!(after, ["about", field] | ["about", field, "in", "general"]
+                if BROAD_FIELDS.contains(field))
+        }
+        ["explain"] => matches!(
             before,
+            [.., "let", "me"] | [.., "to"] | [.., "i", "will" | "can" | "should"] | [.., "ill"]
+        ),
+        ["i", "need"] => {
+            matches!(after, ["a" | "an" | "another", next, ..] if LIFE_NEEDS.contains(next))
+                || matches!(after, [next, ..] if LIFE_NEEDS_BARE.contains(next))
+        }
+        ["not", "sure"] => matches!(
+            after,
             [
-                ..,
-                "got" | "gets" | "made" | "makes" | "has" | "had" | "left",
-                "me"
+                "i",
+                "want" | "wanna" | "can" | "could" | "would" | "like" | "am",
+                ..
             ]
-        )
+        ),
+        _ => false,
+    }
 }
 
 /// Words that count the questions a clause announces ("two things i want
@@ -1128,6 +1248,20 @@ mod tests {
             ("i would love to know what the job is like", true),
             ("someone explain the pay", true),
             ("got me curious about the people who manage records", false),
+            (
+                "i am a nursing student kinda curious about healthcare",
+                false,
+            ),
+            ("curious about the pay in healthcare", true),
+            ("let me explain my situation first", false),
+            ("can you explain the job", true),
+            ("i need a job that pays soon", false),
+            ("i need the median pay for my report", true),
+            ("i need job description and salary", true),
+            ("i need something i can finish fast", true),
+            ("i need a description of the job", true),
+            ("not sure i want to be stuck at a desk", false),
+            ("not sure what they do", true),
             ("it made me wonder about the job", false),
             ("i am curious about the pay", true),
             ("someone in my class mentioned it", false),
@@ -1141,6 +1275,47 @@ mod tests {
         for (clause, expected) in cases {
             let words: Vec<String> = clause.split(' ').map(str::to_string).collect();
             assert_eq!(words_ask(&words), expected, "{clause}");
+        }
+    }
+
+    #[test]
+    fn a_clause_may_say_the_message_is_not_about_the_career() {
+        let cases = [
+            ("not thiscareer related", true),
+            ("not health information technology related", true),
+            ("kinda off topic", true),
+            ("totally unrelated to thiscareer", true),
+            ("is it related to thiscareer", false),
+            ("what jobs are not related to patients at all", false),
+            ("what are related careers", false),
+        ];
+        for (text, disclaims) in cases {
+            let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+            assert_eq!(disclaims_the_career(&words), disclaims, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_question_of_it_after_a_course_of_study() {
+        // (words, names a course of study, asks a yes/no question of "it")
+        let cases = [
+            ("what classes would i take in that program", true, false),
+            (
+                "like is it medical terminology or more computer stuff",
+                false,
+                true,
+            ),
+            ("and is it a lot of computer stuff", false, true),
+            ("does it cover coding", false, true),
+            ("what degree do i need", false, false),
+            ("thinking about thiscareer as a backup major", false, false),
+            ("is this career a lot of computer stuff", false, false),
+            ("is the pay good", false, false),
+        ];
+        for (text, studies, of_it) in cases {
+            let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+            assert_eq!(names_studies(&words), studies, "{text}");
+            assert_eq!(asks_of_it(&words), of_it, "{text}");
         }
     }
 
