@@ -763,6 +763,17 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     // Naming this career as the subject sets aside the classifier's lean
     // to another occupation.
     ("what does a health IT specialist actually make", &["salary"]),
+    // A claim checked for this career is read with the claim.
+    (
+        "My aunt says the coding people at her clinic make good money. Is that true for health IT techs?",
+        &["salary"],
+    ),
+    // A lone clause topic unsurer than the whole question's does not
+    // replace it.
+    (
+        "my question is mostly about what health IT specialists do on the tech side, like are they setting up servers?",
+        &["duties"],
+    ),
     // "what a <who>'s salary looks like".
     ("anyone know what a network admin's salary looks like?", &[]),
 ];

@@ -1098,7 +1098,25 @@ impl Engine {
         let use_clauses = match whole_label.and_then(|l| l.intent()) {
             _ if names_other_in_a_clause => false,
             Some(topic) if topic.is_topic() => {
-                distinct.len() >= 2 || (!distinct.is_empty() && !distinct.contains(&topic))
+                // One clause topic other than the whole question's replaces
+                // it when a clause clearly leads to the whole's topic but
+                // did not ask it (a condition: "if i finish the degree,
+                // what would i make"), or when that clause is at least as
+                // sure of its topic as the whole is of its own: "my
+                // question is about what they do on the tech side, like
+                // are they setting up servers" stays the duties.
+                let whole_p = self.probability(&whole, ExampleLabel::Intent(topic));
+                let set_up_by_a_clause = clause_leads
+                    .iter()
+                    .any(|&(label, p)| label.intent() == Some(topic) && p >= ACCEPT);
+                let surer_clause = |other: Intent| {
+                    set_up_by_a_clause
+                        || clause_leads
+                            .iter()
+                            .any(|&(label, p)| label.intent() == Some(other) && p >= whole_p)
+                };
+                distinct.len() >= 2
+                    || matches!(distinct[..], [other] if other != topic && surer_clause(other))
             }
             // Small talk in the clauses ("hey | what can you do") is taken
             // when it says more than the whole sentence did.

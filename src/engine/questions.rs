@@ -320,7 +320,10 @@ const CLAIM_CHECKS: &[&str] = &[
 ];
 
 /// Words that may trail a claim check ("is that true or not", "true tho").
-const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol"];
+const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol", "too", "also"];
+
+/// Most words naming whom a claim is checked for ("for health info techs").
+const MAX_CHECKED_FOR_WORDS: usize = 5;
 
 /// Words that may open a claim check before what it points at ("so is it
 /// really true", "is that even a thing").
@@ -337,6 +340,19 @@ pub fn checks_claim(words: &[String]) -> bool {
     let mut rest: Vec<&str> = words.iter().map(String::as_str).collect();
     while rest.last().is_some_and(|w| CLAIM_TRAILERS.contains(w)) {
         rest.pop();
+    }
+    // "is that true for health info techs (too)": whom the claim is
+    // checked for follows the check.
+    if let Some(at) = rest
+        .iter()
+        .rposition(|w| matches!(*w, "for" | "about" | "in"))
+    {
+        if at > 0
+            && rest.len() - at <= MAX_CHECKED_FOR_WORDS
+            && CLAIM_CHECKS.contains(&rest[at - 1])
+        {
+            rest.truncate(at);
+        }
     }
     let Some((check, before)) = rest.split_last() else {
         return false;
@@ -934,6 +950,12 @@ mod tests {
             ("is that even a thing", true),
             ("is that a real thing", true),
             ("is this job a thing", false),
+            ("is that true for health info techs", true),
+            ("is that true for them too", true),
+            (
+                "is that true for every hospital in the state of ohio",
+                false,
+            ),
             ("", false),
         ];
         for (text, expected) in cases {
