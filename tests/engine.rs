@@ -136,6 +136,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-mixed-32.tsv", 0.93, 0.07),
     ("first_sight/2026-12-01-mixed-33.tsv", 0.93, 0.03),
     ("first_sight/2026-12-01-mixed-34.tsv", 0.91, 0.03),
+    ("first_sight/2026-12-01-mixed-35.tsv", 0.85, 0.07),
+    ("first_sight/2026-12-01-mixed-36.tsv", 0.87, 0.04),
 ];
 
 #[test]
@@ -758,6 +760,17 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ),
     // A clause saying the message is not about the career asks nothing.
     ("not health IT related but how do i study for the A+ exam", &[]),
+    ("sorry if this is off topic, but do health IT techs need a license?", &["certification"]),
+    (
+        "Not about health IT really, but my job will pay for CDL school. Is it worth it?",
+        &[],
+    ),
+    // A condition after a lead-in that asks nothing still sets up the
+    // question.
+    (
+        "Quick follow up: once I finish the associate's in health IT, which certification should I get?",
+        &["certification"],
+    ),
     // "<occupation> school" is that occupation's schooling.
     ("how long is dental hygiene school", &[]),
     // Naming this career as the subject sets aside the classifier's lean

@@ -500,6 +500,10 @@ impl Engine {
             .iter()
             .map(|t| self.guards.names_this_career(t))
             .collect();
+        // "Not about HIT exactly, but my facility offers to pay for LPN
+        // school. Is it worth it?": the writer sets the career aside; the
+        // questions that do not name it are not about it.
+        let disclaimed = sentences.iter().any(|s| self.disclaims_the_career(s));
         let names_career = names_this.contains(&true);
         let names_alternative = texts.iter().any(|t| self.guards.names_alternative(t));
         let mut budget = TypoBudget::default();
@@ -585,6 +589,16 @@ impl Engine {
                     verdict = with_background;
                     trace = joined_trace;
                 }
+            }
+            if disclaimed && !names_this[index] && !verdict.topics.is_empty() {
+                trace
+                    .guard_rails
+                    .push("the message says it is not about the career".into());
+                trace.decision = "nothing the bot answers".into();
+                verdict = SentenceVerdict {
+                    off_scope: true,
+                    ..SentenceVerdict::default()
+                };
             }
             // "is it better than retail? like pay wise": the narrowing
             // sentence says what the question before it asks.
@@ -856,6 +870,24 @@ impl Engine {
             .map_or(0.0, |&(_, p)| p)
     }
 
+    /// Whether `sentence` says it is not about the career: a clause that
+    /// names the career to set it aside ("not HIT related", "not about
+    /// health IT exactly"), with no other clause naming it. "Sorry if this
+    /// is unrelated, but do HIT techs need a license" asks.
+    fn disclaims_the_career(&self, sentence: &Sentence) -> bool {
+        let names: Vec<bool> = (0..sentence.clauses.len())
+            .map(|clause| {
+                self.guards
+                    .names_this_career(&sentence.clause_words(clause).join(" "))
+            })
+            .collect();
+        (0..sentence.clauses.len()).any(|clause| {
+            names[clause]
+                && questions::disclaims_the_career(sentence.clause_words(clause))
+                && names.iter().filter(|&&named| named).count() == 1
+        })
+    }
+
     /// The classifier's index of `label`, if it has examples.
     fn label_index(&self, label: ExampleLabel) -> Option<usize> {
         self.labels.iter().position(|&l| l == label)
@@ -909,9 +941,7 @@ impl Engine {
         let mut verdict = SentenceVerdict::default();
         // "Not HIT related, but does anyone know how to pass the CCNA?":
         // the writer says the sentence is not about the career.
-        if (0..sentence.clauses.len())
-            .any(|clause| questions::disclaims_the_career(sentence.clause_words(clause)))
-        {
+        if self.disclaims_the_career(sentence) {
             trace
                 .guard_rails
                 .push("says it is not about the career: asks nothing of it".into());
@@ -1029,7 +1059,19 @@ impl Engine {
                     })
                     .filter(|_| !questions::tells(words))
                     .filter(|_| !questions::announces_questions(words))
-                    .filter(|_| clause > 0 || !questions::sets_condition(words))
+                    // A condition sets up what follows when it opens the
+                    // sentence, or follows only clauses that asked nothing
+                    // ("follow up question: after i finish the degree,
+                    // what cert should i get"); after a question ("how long
+                    // is it, and if i need a cert") it reports one.
+                    .filter(|_| {
+                        !(questions::sets_condition(words)
+                            && parts.iter().all(|(_, before)| {
+                                !before
+                                    .and_then(|l| l.intent())
+                                    .is_some_and(Intent::is_topic)
+                            }))
+                    })
                     // "masters in health it, is that even a thing", "is
                     // that true, is demand growing": a clause that checks
                     // what was said asks nothing of its own.

@@ -261,18 +261,31 @@ pub fn weighs_what_it_points_to(words: &[String]) -> bool {
 const MAX_DISCLAIMER_WORDS: usize = 8;
 
 /// Whether the short clause `words` says the message is not about the
-/// career ("not HIT related but ...", "kinda off topic", "unrelated to
-/// health IT"): it asks nothing, whatever career words it holds.
+/// career ("not HIT related but ...", "not about HIT exactly", "kinda off
+/// topic", "unrelated to health IT"): it asks nothing, whatever career
+/// words it holds. "Not" must open the clause: "i am not asking about
+/// pay" tells what the question is not.
 pub fn disclaims_the_career(words: &[String]) -> bool {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let opening = words
+        .iter()
+        .position(|w| {
+            !matches!(
+                *w,
+                "ok" | "so" | "kinda" | "sorry" | "this" | "is" | "its" | "well"
+            )
+        })
+        .unwrap_or(words.len());
     words.len() <= MAX_DISCLAIMER_WORDS
         && !holds_question_word(&words)
         && (words.contains(&"unrelated")
             || words.windows(2).any(|pair| pair == ["off", "topic"])
-            || words
-                .iter()
-                .position(|w| *w == "not")
-                .is_some_and(|at| words[at + 1..].contains(&"related")))
+            || (words.get(opening) == Some(&"not")
+                && (words[opening + 1..].contains(&"related")
+                    || matches!(
+                        words[opening + 1..],
+                        ["about", ..] | ["really", "about", ..]
+                    ))))
 }
 
 /// Words that name a course of study ("the program", "those classes");
@@ -1310,6 +1323,10 @@ mod tests {
             ("is it related to thiscareer", false),
             ("what jobs are not related to patients at all", false),
             ("what are related careers", false),
+            ("not about thiscareer exactly", true),
+            ("this is not about thiscareer", true),
+            ("i am not asking about pay", false),
+            ("not sure about the pay", false),
         ];
         for (text, disclaims) in cases {
             let words: Vec<String> = text.split(' ').map(str::to_string).collect();
