@@ -138,6 +138,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-mixed-34.tsv", 0.91, 0.03),
     ("first_sight/2026-12-01-mixed-35.tsv", 0.85, 0.07),
     ("first_sight/2026-12-01-mixed-36.tsv", 0.87, 0.04),
+    ("first_sight/2026-12-01-mixed-37.tsv", 0.84, 0.04),
+    ("first_sight/2026-12-01-mixed-38.tsv", 0.86, 0.03),
 ];
 
 #[test]
@@ -765,6 +767,14 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
         "Not about health IT really, but my job will pay for CDL school. Is it worth it?",
         &[],
     ),
+    ("totally unrelated to careers but when is the FAFSA due?", &[]),
+    // An interest stated before the questions is not one of them; alone,
+    // it asks what the career is.
+    (
+        "I'm curious about the health IT field. What's the median pay?",
+        &["salary"],
+    ),
+    ("I'm curious about the health IT field.", &["overview"]),
     // A condition after a lead-in that asks nothing still sets up the
     // question.
     (

@@ -881,10 +881,25 @@ impl Engine {
                     .names_this_career(&sentence.clause_words(clause).join(" "))
             })
             .collect();
-        (0..sentence.clauses.len()).any(|clause| {
+        let others_name_it = |clause: usize| {
+            names
+                .iter()
+                .enumerate()
+                .any(|(other, &named)| other != clause && named)
+        };
+        // What is set aside: the career by name, or careers as a whole
+        // ("unrelated to careers but ...").
+        let sets_aside_careers = |clause: usize| {
             names[clause]
+                || sentence
+                    .clause_words(clause)
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "career" | "careers" | "jobs"))
+        };
+        (0..sentence.clauses.len()).any(|clause| {
+            sets_aside_careers(clause)
                 && questions::disclaims_the_career(sentence.clause_words(clause))
-                && names.iter().filter(|&&named| named).count() == 1
+                && !others_name_it(clause)
         })
     }
 
@@ -1351,6 +1366,14 @@ impl Engine {
                 .all(|t| matches!(t, Intent::Overview | Intent::Alternatives))
             && !questions::opens_with_question_word(&sentence.words)
             && !questions::judges(&sentence.words);
+        // "I'm curious about the HIT field." before the questions it leads
+        // to: an interest stated, not a question of its own, unless it is
+        // all the message asks.
+        let states_interest = !sentence.question_mark
+            && verdict.topics == [Intent::Overview]
+            && !questions::opens_with_question_word(&sentence.words)
+            && questions::states_interest(&sentence.words);
+        verdict.tentative |= states_interest;
         if verdict.tentative && !verdict.topics.is_empty() {
             trace.guard_rails.push(
                 "a weak yes/no question: its topic stands only if no other question asks one"

@@ -288,6 +288,17 @@ pub fn disclaims_the_career(words: &[String]) -> bool {
                     ))))
 }
 
+/// Whether `words` state the writer's interest ("i am curious about the
+/// health IT field", "really interested in health information").
+pub fn states_interest(words: &[String]) -> bool {
+    words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "curious" | "interested" | "intrigued" | "interesting"
+        )
+    })
+}
+
 /// Words that name a course of study ("the program", "those classes");
 /// not "major", which students use for the career itself ("health IT as
 /// a backup major, is it a solid path").
