@@ -59,7 +59,7 @@ pub struct TrainingPlan {
     /// Weight decay applied to each row a sample touches (lazy L2): keeps
     /// any one keyword from deciding alone.
     pub decay: f32,
-    /// Seed of the shuffle; the same seed gives the same model.
+    /// Seed of each pass's order; the same seed gives the same model.
     pub seed: u64,
     /// The model is the average of the weights at the end of each epoch
     /// from this one (counted from 0) on.

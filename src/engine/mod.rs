@@ -500,10 +500,15 @@ impl Engine {
             .iter()
             .map(|t| self.guards.names_this_career(t))
             .collect();
+        // "Not HIT related, but does anyone know how to pass the CCNA?",
         // "Not about HIT exactly, but my facility offers to pay for LPN
-        // school. Is it worth it?": the writer sets the career aside; the
-        // questions that do not name it are not about it.
-        let disclaimed = sentences.iter().any(|s| self.disclaims_the_career(s));
+        // school. Is it worth it?": the writer sets the career aside, in
+        // that sentence and in the questions that do not name it.
+        let disclaims: Vec<bool> = sentences
+            .iter()
+            .map(|s| self.disclaims_the_career(s))
+            .collect();
+        let disclaimed = disclaims.contains(&true);
         let names_career = names_this.contains(&true);
         let names_alternative = texts.iter().any(|t| self.guards.names_alternative(t));
         let mut budget = TypoBudget::default();
@@ -590,7 +595,8 @@ impl Engine {
                     trace = joined_trace;
                 }
             }
-            if disclaimed && !names_this[index] && !verdict.topics.is_empty() {
+            if disclaimed && (disclaims[index] || !names_this[index]) && !verdict.topics.is_empty()
+            {
                 trace
                     .guard_rails
                     .push("the message says it is not about the career".into());
@@ -645,7 +651,6 @@ impl Engine {
                 verdict.topics.retain(|t| *t != Intent::Overview);
                 verdict.aspects.remove(&Intent::Overview);
             }
-            let weighs_previous = weighs_previous && verdict.topics == [Intent::Overview];
             // "What classes would I take in that program? Like is it
             // coding or more computer stuff": a yes/no question of "it"
             // right after a question on a course of study asks about that
@@ -662,7 +667,9 @@ impl Engine {
                 && verdicts
                     .last()
                     .is_some_and(|p: &SentenceVerdict| p.topics == [Intent::Education]);
-            if (within_previous || weighs_previous || of_the_studies) && !verdict.topics.is_empty()
+            let weighs_only_previous = weighs_previous && verdict.topics == [Intent::Overview];
+            if (within_previous || weighs_only_previous || of_the_studies)
+                && !verdict.topics.is_empty()
             {
                 trace.guard_rails.push(
                     "narrows or weighs the question before it: asks no topic of its own".into(),
@@ -926,7 +933,8 @@ impl Engine {
         // that names this career as the last occupation it names, and as
         // its subject, is about this career, whatever the classifier
         // learnt from "what does a <who> make" asked of others.
-        let set_aside = self.guards.names_this_career(&text)
+        let names_this_career = self.guards.names_this_career(&text);
+        let set_aside = names_this_career
             && self.guards.last_mention(&text) == Some(Subject::ThisCareer)
             && self.guards.subject(&text) == Subject::ThisCareer
             && self.probability(&whole, ExampleLabel::OtherOccupation) >= SUGGEST;
@@ -954,16 +962,6 @@ impl Engine {
             );
         }
         let mut verdict = SentenceVerdict::default();
-        // "Not HIT related, but does anyone know how to pass the CCNA?":
-        // the writer says the sentence is not about the career.
-        if self.disclaims_the_career(sentence) {
-            trace
-                .guard_rails
-                .push("says it is not about the career: asks nothing of it".into());
-            trace.decision = "nothing the bot answers".into();
-            verdict.off_scope = true;
-            return (verdict, trace);
-        }
 
         // (clause text, taken label) for every part read.
         let mut parts: Vec<(String, Option<ExampleLabel>)> = Vec::new();
@@ -991,7 +989,6 @@ impl Engine {
         // A question that names this career says what it is about: a
         // topic clearly ahead of the rest needs a lower bar ("if i went
         // into health IT would i make noticeably more").
-        let names_this_career = self.guards.names_this_career(&text);
         let accept = if names_this_career
             && self
                 .label(whole.best().0)

@@ -447,9 +447,7 @@ const QUESTION_WORDS: &[&str] = &[
 /// Whether `words` hold a question word anywhere ("they'd like to know
 /// what kind of work environment it has", "where do they work").
 pub fn holds_question_word<W: AsRef<str>>(words: &[W]) -> bool {
-    words
-        .iter()
-        .any(|w| QUESTION_WORDS[..12].contains(&w.as_ref()))
+    words.iter().any(|w| WH_WORDS.contains(&w.as_ref()))
 }
 
 /// Fillers a question may open with before its question word.
