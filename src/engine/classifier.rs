@@ -181,7 +181,9 @@ impl Model {
             rows: FeatureRows::default(),
         };
         let mut order: Vec<usize> = Vec::with_capacity(samples);
-        let mut keyed: Vec<(u64, usize)> = Vec::with_capacity(samples);
+        // (key's high half << 32) | sample: one word per sample sorts
+        // faster than a pair; samples beyond u32 are not a concern here.
+        let mut keyed: Vec<u64> = Vec::with_capacity(samples);
         let mut scores = vec![0.0f32; classes];
         let total_steps = (plan.epochs * samples).max(1) as f32;
         let mut step = 0usize;
@@ -200,10 +202,12 @@ impl Model {
             // takes or leaves its place without reordering the others.
             let epoch_seed = mix(plan.seed ^ mix(epoch as u64 + 1));
             keyed.clear();
-            keyed.extend((0..samples).map(|i| (mix(set.keys[i] ^ epoch_seed), i)));
+            keyed.extend(
+                (0..samples).map(|i| (mix(set.keys[i] ^ epoch_seed) & !0xffff_ffff) | i as u64),
+            );
             keyed.sort_unstable();
             order.clear();
-            order.extend(keyed.iter().map(|&(_, i)| i));
+            order.extend(keyed.iter().map(|&k| (k & 0xffff_ffff) as usize));
             for &i in &order {
                 if std::mem::take(&mut settled[i]) {
                     step += 1;
