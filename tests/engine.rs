@@ -140,6 +140,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-mixed-36.tsv", 0.87, 0.04),
     ("first_sight/2026-12-01-mixed-37.tsv", 0.84, 0.04),
     ("first_sight/2026-12-01-mixed-38.tsv", 0.86, 0.03),
+    ("first_sight/2026-12-01-mixed-39.tsv", 0.95, 0.03),
+    ("first_sight/2026-12-01-mixed-40.tsv", 0.92, 0.03),
 ];
 
 #[test]
@@ -799,6 +801,45 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ),
     // "what a <who>'s salary looks like".
     ("anyone know what a network admin's salary looks like?", &[]),
+    // One more thing the writer likes is not a topic of its own.
+    (
+        "what other careers could i look at if i'm into data + healthcare",
+        &["alternatives"],
+    ),
+    // The work of the related careers asked beside them is theirs.
+    (
+        "what jobs are like health IT and what does each one involve?",
+        &["alternatives"],
+    ),
+    // "the two", named in the sentence before: this career and a related one.
+    (
+        "I keep going back and forth between health IT and database admin. Which of the two needs more school?",
+        &["alternatives"],
+    ),
+    (
+        "I'm weighing health info tech against health services manager. What's the difference between the two?",
+        &["alternatives"],
+    ),
+    // What employers want of the credential just asked about.
+    (
+        "do health IT techs need a cert, and do employers really care about it?",
+        &["certification"],
+    ),
+    // "do clinics or bigger hospitals pay more" asks the pay of both.
+    ("do clinics or bigger hospitals pay health IT techs more?", &["salary"]),
+    // Examples of how to earn more ask nothing of their own.
+    (
+        "how can a health IT tech earn more, like by moving to another employer?",
+        &["salary"],
+    ),
+    // An amount a year, checked of "it".
+    ("is it around 38k a year?", &["salary"]),
+    // Asked as what it is, never the work.
+    ("what the job is", &["overview"]),
+    // A sentence "or" opens that only offers another answer.
+    ("do i need a certification? or is the associate's enough", &["certification"]),
+    // "HIT techs": the abbreviation and the word after it are one name.
+    ("how much do HIT techs make", &["salary"]),
 ];
 
 #[test]

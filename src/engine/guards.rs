@@ -359,6 +359,24 @@ impl Guards {
             })
     }
 
+    /// Whether `text` points at two things named before it, or at each of
+    /// several ("what's the difference between the two", "what does each
+    /// one involve", "which of them needs more school").
+    pub fn points_to_several(text: &str) -> bool {
+        let words: Vec<&str> = text.split(' ').collect();
+        words
+            .iter()
+            .any(|w| matches!(*w, "both" | "each" | "either"))
+            || words.windows(2).any(|pair| {
+                matches!(
+                    pair,
+                    ["the" | "these" | "those", "two"]
+                        | ["of" | "between", "them" | "those" | "these"]
+                        | ["that" | "this", "job" | "one" | "career" | "route" | "path"]
+                )
+            })
+    }
+
     /// Whether `text` holds a pronoun for the people in an occupation.
     pub fn has_people_pronoun(text: &str) -> bool {
         let words: Vec<&str> = text.split(' ').collect();
@@ -727,6 +745,21 @@ mod tests {
         ];
         for (text, asks) in cases {
             assert_eq!(Guards::asks_to_choose(text), asks, "{text}");
+        }
+    }
+
+    #[test]
+    fn pointing_at_several_things_named_before() {
+        let cases = [
+            ("what is the difference between the two", true),
+            ("what does each one involve", true),
+            ("which of them needs more school", true),
+            ("what does that job involve", true),
+            ("what do they do", false),
+            ("how long is school", false),
+        ];
+        for (text, several) in cases {
+            assert_eq!(Guards::points_to_several(text), several, "{text}");
         }
     }
 

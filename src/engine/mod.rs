@@ -87,6 +87,10 @@ const SMALL_TALK_TOGETHER: f32 = 0.75;
 /// Least probability of pay (or growth) for a stated amount (or
 /// percentage) in a question about the career to mean it asks that.
 const FIGURE_LEAD: f32 = 0.15;
+/// Words that make an amount pay: so much a year, an hour.
+const PAY_PERIODS: &[&str] = &[
+    "year", "yr", "annually", "yearly", "hour", "hr", "hourly", "salary",
+];
 /// A yes/no question read as the overview or related careers with less
 /// than this counts only when no other question of the message asks a
 /// topic.
@@ -668,7 +672,17 @@ impl Engine {
                     .last()
                     .is_some_and(|p: &SentenceVerdict| p.topics == [Intent::Education]);
             let weighs_only_previous = weighs_previous && verdict.topics == [Intent::Overview];
-            if (within_previous || weighs_only_previous || of_the_studies)
+            // "do employers care about certs? or is the degree enough": a
+            // sentence "or" opens that only offers another answer to the
+            // question before it, as such a clause does within one.
+            let offers_other = follows_question
+                && sentences[index].clauses.len() == 1
+                && sentences[index].opened_by_or.contains(&0)
+                && questions::offers_other_answer(sentences[index].clause_words(0))
+                && verdicts
+                    .last()
+                    .is_some_and(|p: &SentenceVerdict| !p.topics.is_empty());
+            if (within_previous || weighs_only_previous || of_the_studies || offers_other)
                 && !verdict.topics.is_empty()
             {
                 trace.guard_rails.push(
@@ -856,9 +870,21 @@ impl Engine {
     /// The label the whole question's `reading` takes at the bar
     /// `accept`: the clear best one, or else the one [`what_they_do`]
     /// settles.
-    fn take_whole(&self, reading: &Reading, accept: f32) -> Option<usize> {
+    fn take_whole(&self, text: &str, reading: &Reading, accept: f32) -> Option<usize> {
         if let Some(label) = reading.taken(accept) {
             return Some(label);
+        }
+        // "what the job is", "what a health info tech is": asked as what
+        // it is, the overview in the lead is the answer, never the work.
+        let words: Vec<&str> = text.split(' ').collect();
+        if matches!(words[..], ["what" | "whats", .., "is" | "are"]) {
+            return reading
+                .ranked
+                .first()
+                .filter(|&&(label, p)| {
+                    self.label(label) == ExampleLabel::Intent(Intent::Overview) && p >= SUGGEST
+                })
+                .map(|&(label, _)| label);
         }
         let [(a, pa), (b, pb), rest @ ..] = reading.ranked.as_slice() else {
             return None;
@@ -1000,7 +1026,7 @@ impl Engine {
             ACCEPT
         };
         let whole_label = self
-            .take_whole(&whole, accept)
+            .take_whole(&text, &whole, accept)
             .map(|l| self.label(l))
             .filter(|label| {
                 has_context
@@ -1034,6 +1060,7 @@ impl Engine {
                 })
                 .collect();
             let sure_count = sure_topic_at.iter().filter(|&&sure| sure).count();
+            let mut in_example = false;
             for (clause, (clause_text, reading)) in readings.into_iter().enumerate() {
                 let (best, p) = reading.best();
                 let sibling_context = sure_count > usize::from(sure_topic_at[clause]);
@@ -1063,9 +1090,29 @@ impl Engine {
                     .checked_sub(1)
                     .and_then(|before| clause_leads.get(before))
                     .map(|&(label, _)| label);
+                // "is there a way to make more, like working for other
+                // employers or getting more school": examples of what the
+                // clause before asked of a topic, with the "or" items that
+                // go on them, ask nothing of their own ("what does it take,
+                // like degree wise" spells out a question that named no
+                // topic); nor does one more thing the writer likes ("if i
+                // like health + computers").
+                let example = clause > 0
+                    && ((questions::gives_example(words)
+                        && previous_lead
+                            .and_then(|l| l.intent())
+                            .is_some_and(Intent::is_topic))
+                        || (in_example
+                            && sentence.opened_by_or.contains(&clause)
+                            && !questions::holds_question_word(words)));
+                in_example = example;
+                let liked_item = clause > 0
+                    && !sentence.opened_by_or.contains(&clause)
+                    && questions::continues_what_is_liked(sentence.clause_words(clause - 1), words);
                 let taken = reading
                     .taken(accept)
                     .map(|l| self.label(l))
+                    .filter(|_| !example && !liked_item)
                     .filter(|&l| {
                         l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)
                     })
@@ -1088,6 +1135,19 @@ impl Engine {
                     // that true, is demand growing": a clause that checks
                     // what was said asks nothing of its own.
                     .filter(|_| !questions::checks_claim(words))
+                    // "do they need a cert, and do employers actually care
+                    // about that": what employers want of the credential
+                    // or schooling just asked about, not where they work.
+                    .filter(|&l| {
+                        !(l == ExampleLabel::Intent(Intent::Workplace)
+                            && matches!(
+                                previous_lead,
+                                Some(ExampleLabel::Intent(
+                                    Intent::Education | Intent::Certification
+                                ))
+                            )
+                            && questions::asks_what_employers_want(words))
+                    })
                     .filter(|_| {
                         !(sentence.opened_by_or.contains(&clause)
                             && questions::offers_other_answer(words))
@@ -1209,6 +1269,9 @@ impl Engine {
         // Whether a part read as the workplace asks about places ("where do
         // they work", "what kinds of places hire them").
         let mut asks_about_places = false;
+        // Whether a part read as the duties asks them of careers pointed
+        // at ("what does each one involve", "what does that job involve").
+        let mut duties_of_others = false;
         for (part_text, label) in &parts {
             let label = label
                 .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
@@ -1234,6 +1297,13 @@ impl Engine {
             }
             asks_about_places |= part.topics.contains(&Intent::Workplace)
                 && questions::holds_question_word(&part_words);
+            // "list related careers and explain what they do": "they"
+            // after a part asking the related careers are those careers.
+            duties_of_others |= part.topics.contains(&Intent::Duties)
+                && !self.guards.says_this_career(part_text)
+                && (Guards::points_to_several(part_text)
+                    || (verdict.topics.contains(&Intent::Alternatives)
+                        && Guards::has_people_pronoun(part_text)));
             verdict.merge(part);
             if part_asks {
                 if let Some(mention) = self.guards.last_mention(part_text) {
@@ -1280,6 +1350,20 @@ impl Engine {
             verdict.aspects.remove(&Intent::Workplace);
         }
 
+        // "what careers are similar, and what does each one involve": the
+        // work of the related careers is what their answer describes, not
+        // this career's duties.
+        if verdict.topics.contains(&Intent::Alternatives)
+            && verdict.topics.contains(&Intent::Duties)
+            && duties_of_others
+        {
+            trace
+                .guard_rails
+                .push("the work of the related careers: not this one's duties".into());
+            verdict.topics.retain(|t| *t != Intent::Duties);
+            verdict.aspects.remove(&Intent::Duties);
+        }
+
         // "health IT vs database admin": a comparison of this career with a
         // related career the source describes, that nothing else read,
         // asks about that related career.
@@ -1288,9 +1372,15 @@ impl Engine {
         if verdict.topics.is_empty()
             && verdict.small_talk.is_empty()
             && verdict.uncovered_alone.is_empty()
-            && Guards::compares(&text)
-            && self.guards.alternative_in(&text).is_some()
-            && (self.guards.says_this_career(&text) || text.split(' ').any(|w| w == "this"))
+            && ((Guards::compares(&text)
+                && self.guards.alternative_in(&text).is_some()
+                && (self.guards.says_this_career(&text) || text.split(' ').any(|w| w == "this")))
+                // "I'm torn between this and DBA. What's the difference
+                // between the two?": the two were named before.
+                || (message.names_career
+                    && message.names_alternative
+                    && Guards::asks_to_choose(&text)
+                    && Guards::points_to_several(&text)))
         {
             trace
                 .guard_rails
@@ -1413,6 +1503,22 @@ impl Engine {
                     .push(format!("a stated figure points to {topic}"));
                 return Some(ExampleLabel::Intent(topic));
             }
+        }
+        // "is it like 40k a year?": an amount a year or an hour, asked of
+        // "it" or "they" with no one else named, checks this career's pay
+        // when the classifier takes it for pay.
+        let pay_check = figures.iter().any(|f| !f.percent)
+            && words.iter().any(|w| PAY_PERIODS.contains(w))
+            && words
+                .iter()
+                .any(|w| matches!(*w, "it" | "they" | "this" | "that"))
+            && !matches!(self.guards.last_mention(part_text), Some(Subject::Other(_)))
+            && self.probability(whole, ExampleLabel::Intent(Intent::Salary)) >= ACCEPT;
+        if pay_check {
+            trace
+                .guard_rails
+                .push("an amount a year or an hour checked: the pay".into());
+            return Some(ExampleLabel::Intent(Intent::Salary));
         }
         let (best, p) = whole
             .ranked

@@ -740,6 +740,76 @@ pub fn offers_other_answer(words: &[String]) -> bool {
         || VAGUE_OTHERS.contains(&&words[..])
 }
 
+/// Words for the people who hire.
+const HIRERS: &[&str] = &[
+    "employers",
+    "employer",
+    "hospitals",
+    "companies",
+    "hire",
+    "hiring",
+];
+
+/// Words for what hirers want of a candidate.
+const WANTING: &[&str] = &[
+    "care", "prefer", "want", "require", "value", "look", "expect",
+];
+
+/// Whether `words` ask what employers want of a candidate ("do employers
+/// actually care about that", "which one do hospitals prefer").
+pub fn asks_what_employers_want(words: &[String]) -> bool {
+    words.iter().any(|w| HIRERS.contains(&w.as_str()))
+        && words.iter().any(|w| WANTING.contains(&w.as_str()))
+}
+
+/// Openings of a clause that gives an example of what the clause before
+/// asked ("is there a way to make more, like working for other employers").
+const EXAMPLE_OPENERS: &[&[&str]] = &[
+    &["like"],
+    &["such", "as"],
+    &["for", "example"],
+    &["for", "instance"],
+    &["eg"],
+    &["e", "g"],
+];
+
+/// Whether `words`, a clause after another, only gives an example of what
+/// that one asked: it opens with "like" or "such as" and asks nothing
+/// itself ("like is it all computers" asks; "like working at a clinic"
+/// does not).
+pub fn gives_example(words: &[String]) -> bool {
+    EXAMPLE_OPENERS.iter().any(|opener| {
+        words.len() > opener.len()
+            && opener.iter().zip(words).all(|(a, b)| a == b)
+            && !QUESTION_OPENERS.contains(&words[opener.len()].as_str())
+            && !holds_question_word(&words[opener.len()..])
+    })
+}
+
+/// Verbs of liking whose object a list may go on in the next clause ("if
+/// i like healthcare + computers").
+const LIKING: &[&str] = &["like", "love", "enjoy", "into", "interested"];
+
+/// Longest clause read as one more item of the liking before it.
+const MAX_LIKED_ITEM_WORDS: usize = 2;
+
+/// Whether `words`, a bare short clause, goes on the list of things the
+/// writer likes that `before` ended with ("what else could i do if i like
+/// health | computers"), rather than naming a topic of its own.
+pub fn continues_what_is_liked(before: &[String], words: &[String]) -> bool {
+    let tail = before.len().saturating_sub(MAX_LIKED_ITEM_WORDS + 2);
+    words.len() <= MAX_LIKED_ITEM_WORDS
+        && !words.iter().any(|w| QUESTION_OPENERS.contains(&w.as_str()))
+        // "i like health", "im really into data": the liking has a subject
+        // ("like degree wise" is a filler, not a liking).
+        && before[tail..before.len().saturating_sub(1)]
+            .windows(2)
+            .any(|pair| {
+                matches!(pair[0].as_str(), "i" | "we" | "am" | "really" | "also" | "just")
+                    && LIKING.contains(&pair[1].as_str())
+            })
+}
+
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
 /// words that start a new clause ("and", "also"); they are dropped, and
 /// the clauses "or" opens are recorded (`Sentence::opened_by_or`). The
@@ -857,7 +927,45 @@ pub fn sentences(mut tokens: Vec<Token>, joiners: &[String]) -> Vec<Sentence> {
         close_clause(sentence, &mut clause_start);
     }
     out.retain(|sentence| !sentence.words.is_empty());
+    for sentence in &mut out {
+        join_either_or(sentence);
+    }
     out
+}
+
+/// Longest clause, its verb included, whose "or" names a second subject
+/// or object of the same question rather than opening a question.
+const MAX_EITHER_WORDS: usize = 3;
+
+/// Joins a short yes/no clause with the clause "or" opens after it when
+/// the two make one question: "do hospitals | or other places pay more"
+/// asks the pay of both, not where they work; "is it hard | or easy"
+/// asks one thing. An "or" that opens a question of its own ("is it
+/// growing | or is it dying") keeps its clause.
+fn join_either_or(sentence: &mut Sentence) {
+    let mut clause = 0;
+    while clause + 1 < sentence.clauses.len() {
+        let range = sentence.clauses[clause].clone();
+        let short_yes_no = range.len() <= MAX_EITHER_WORDS
+            && matches!(
+                sentence.words[range.start].as_str(),
+                "do" | "does" | "did" | "is" | "are" | "can" | "would" | "will" | "should"
+            );
+        let next = &sentence.clauses[clause + 1];
+        let next_asks_anew = QUESTION_OPENERS.contains(&sentence.words[next.start].as_str());
+        if short_yes_no && !next_asks_anew && sentence.opened_by_or.contains(&(clause + 1)) {
+            let next = sentence.clauses.remove(clause + 1);
+            sentence.clauses[clause].end = next.end;
+            sentence.opened_by_or.retain(|&i| i != clause + 1);
+            for i in &mut sentence.opened_by_or {
+                if *i > clause {
+                    *i -= 1;
+                }
+            }
+        } else {
+            clause += 1;
+        }
+    }
 }
 
 /// Openings of a short sentence that narrows the question just before it
@@ -1340,6 +1448,103 @@ mod tests {
         for (text, disclaims) in cases {
             let words: Vec<String> = text.split(' ').map(str::to_string).collect();
             assert_eq!(disclaims_the_career(&words), disclaims, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_short_either_or_is_one_clause() {
+        // (message, its clauses)
+        let cases: [(&str, &[&str]); 4] = [
+            (
+                "do hospitals or other places pay more",
+                &["do hospitals other places pay more"],
+            ),
+            ("is it hard or easy", &["is it hard easy"]),
+            (
+                "is it growing or is it dying",
+                &["is it growing", "is it dying"],
+            ),
+            (
+                "do i need a degree or just a cert",
+                &["do i need a degree", "just a cert"],
+            ),
+        ];
+        let joiners: Vec<String> = vec!["and".into(), "or".into()];
+        for (message, expected) in cases {
+            let sentence = &sentences(tokens(message), &joiners)[0];
+            let clauses: Vec<String> = (0..sentence.clauses.len())
+                .map(|c| sentence.clause_words(c).join(" "))
+                .collect();
+            assert_eq!(clauses, expected, "{message}");
+            assert!(
+                sentence
+                    .opened_by_or
+                    .iter()
+                    .all(|&c| c < sentence.clauses.len()),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn clauses_that_only_go_on_the_one_before() {
+        // (clause before, clause, gives an example, goes on what is liked)
+        let cases = [
+            (
+                "is there a way to make more",
+                "like working for other employers",
+                true,
+                false,
+            ),
+            (
+                "what does it take to get in",
+                "like is it a degree",
+                false,
+                false,
+            ),
+            ("is it hard", "like how long is school", false, false),
+            (
+                "what could i do if i like healthcare",
+                "computers",
+                false,
+                true,
+            ),
+            ("im really into data", "coding", false, true),
+            (
+                "what does it take to get in there like degree",
+                "certification wise",
+                false,
+                false,
+            ),
+            ("how much do they make", "outlook", false, false),
+            (
+                "what else could i do if i like health",
+                "where do they work",
+                false,
+                false,
+            ),
+        ];
+        for (before, clause, example, liked) in cases {
+            let (before, clause) = (words(before), words(clause));
+            assert_eq!(gives_example(&clause), example, "{clause:?}");
+            assert_eq!(
+                continues_what_is_liked(&before, &clause),
+                liked,
+                "{clause:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_employers_want_of_a_candidate() {
+        let cases = [
+            ("do employers actually care about that when they hire", true),
+            ("which one do hospitals prefer", true),
+            ("what kind of employers hire them", false),
+            ("do they care about the pay", false),
+        ];
+        for (text, wanted) in cases {
+            assert_eq!(asks_what_employers_want(&words(text)), wanted, "{text}");
         }
     }
 
