@@ -142,6 +142,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-mixed-38.tsv", 0.86, 0.03),
     ("first_sight/2026-12-01-mixed-39.tsv", 0.95, 0.03),
     ("first_sight/2026-12-01-mixed-40.tsv", 0.92, 0.03),
+    ("first_sight/2026-12-01-mixed-41.tsv", 0.87, 0.06),
+    ("first_sight/2026-12-01-short-42.tsv", 0.95, 0.02),
 ];
 
 #[test]
@@ -840,6 +842,17 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ("do i need a certification? or is the associate's enough", &["certification"]),
     // "HIT techs": the abbreviation and the word after it are one name.
     ("how much do HIT techs make", &["salary"]),
+    // A list numbered "1)" is read item by item; a question before sure
+    // of a topic of the career is context for the next.
+    ("1) what degree 2) pay 3) growth", &["education", "salary", "outlook"]),
+    ("1. how much do they make 2. how long is school", &["education", "salary"]),
+    // "what the career is" in a requested list is one of its items.
+    (
+        "can you give me a rundown of what the career is, what it pays, and what the outlook looks like",
+        &["overview", "salary", "outlook"],
+    ),
+    // An amount that size, asked of "this".
+    ("is 45k realistic for this?", &["salary"]),
 ];
 
 #[test]

@@ -87,6 +87,9 @@ const SMALL_TALK_TOGETHER: f32 = 0.75;
 /// Least probability of pay (or growth) for a stated amount (or
 /// percentage) in a question about the career to mean it asks that.
 const FIGURE_LEAD: f32 = 0.15;
+/// An amount at least this large, asked of "it", reads as a year's pay
+/// ("is 40k normal for this").
+const YEARLY_PAY_AT_LEAST: f64 = 10_000.0;
 /// Words that make an amount pay: so much a year, an hour.
 const PAY_PERIODS: &[&str] = &[
     "year", "yr", "annually", "yearly", "hour", "hr", "hourly", "salary",
@@ -306,6 +309,9 @@ struct MessageContext {
     /// sign of interest, if not this career: whom a question that names
     /// nobody is about.
     earlier_subject: Option<Subject>,
+    /// A question before this one in the message was sure of a topic of
+    /// this career ("1. whats the salary 2. how long is school").
+    sure_topic_before: bool,
 }
 
 /// What one question sentence was found to ask.
@@ -523,6 +529,7 @@ impl Engine {
         // for every question.
         let mut last_mention: Option<Subject> = None;
         let mut scanned = 0;
+        let mut sure_topic_before = false;
         for index in questions::questions(&sentences) {
             for text in &texts[scanned..index] {
                 if let Some(mention) = self.guards.background_mention(text) {
@@ -536,6 +543,7 @@ impl Engine {
                 earlier_subject: last_mention
                     .clone()
                     .filter(|subject| *subject != Subject::ThisCareer),
+                sure_topic_before,
             };
             let (mut verdict, mut trace) =
                 self.read_sentence(&sentences[index], &context, &mut budget);
@@ -692,6 +700,10 @@ impl Engine {
                 verdict.topics.clear();
                 verdict.aspects.clear();
             }
+            sure_topic_before |= !verdict.topics.is_empty()
+                && !verdict.tentative
+                && verdict.other_subject.is_none()
+                && verdict.best >= ACCEPT_WITHOUT_CONTEXT;
             verdicts.push(verdict);
             result.questions.push(trace);
         }
@@ -1011,6 +1023,21 @@ impl Engine {
             trace
                 .guard_rails
                 .push("the message names the career in another sentence".into());
+        }
+        // "1. whats the salary 2. how long is school": a question before
+        // it sure of a topic of the career shows what the message is about.
+        // One that points back ("is that needed", "what is that even")
+        // asks about what it points to, which that question does not show.
+        let points_to_something = questions::only_points(&sentence.words)
+            || sentence
+                .words
+                .iter()
+                .any(|w| matches!(w.as_str(), "that" | "those" | "these"));
+        if !has_context && message.sure_topic_before && !points_to_something {
+            has_context = true;
+            trace
+                .guard_rails
+                .push("a question before it was sure of a topic of the career".into());
         }
         // A question that names this career says what it is about: a
         // topic clearly ahead of the rest needs a lower bar ("if i went
@@ -1504,20 +1531,26 @@ impl Engine {
                 return Some(ExampleLabel::Intent(topic));
             }
         }
-        // "is it like 40k a year?": an amount a year or an hour, asked of
-        // "it" or "they" with no one else named, checks this career's pay
-        // when the classifier takes it for pay.
-        let pay_check = figures.iter().any(|f| !f.percent)
-            && words.iter().any(|w| PAY_PERIODS.contains(w))
+        // "is it like 40k a year?", "is 40k normal for this": an amount
+        // a year or an hour (or one that size), asked of "it" or "they"
+        // with no one else named, checks this career's pay when the
+        // classifier takes it for pay.
+        let money = figures.iter().any(|f| !f.percent);
+        let pay_amount = figures
+            .iter()
+            .any(|f| !f.percent && f.value >= YEARLY_PAY_AT_LEAST)
+            || (money && words.iter().any(|w| PAY_PERIODS.contains(w)));
+        let pay_check = pay_amount
             && words
                 .iter()
                 .any(|w| matches!(*w, "it" | "they" | "this" | "that"))
             && !matches!(self.guards.last_mention(part_text), Some(Subject::Other(_)))
-            && self.probability(whole, ExampleLabel::Intent(Intent::Salary)) >= ACCEPT;
+            && best_topic(whole, &self.labels) == Some(Intent::Salary)
+            && self.probability(whole, ExampleLabel::Intent(Intent::Salary)) >= SUGGEST;
         if pay_check {
             trace
                 .guard_rails
-                .push("an amount a year or an hour checked: the pay".into());
+                .push("an amount of pay checked: the pay".into());
             return Some(ExampleLabel::Intent(Intent::Salary));
         }
         let (best, p) = whole
@@ -1848,6 +1881,11 @@ fn drop_lead_in_to_a_list(parts: &mut Vec<(String, Option<ExampleLabel>)>) {
     let Some(lead) = parts.iter().position(|(_, label)| *label == Some(overview)) else {
         return;
     };
+    // "a rundown of what the career is, what it pays, ...": asking what
+    // it is makes the overview an item of the list, not its lead-in.
+    if parts[lead].0.ends_with(" is") || parts[lead].0.ends_with(" are") {
+        return;
+    }
     let listed = parts[lead + 1..]
         .iter()
         .filter(|(text, label)| {

@@ -340,6 +340,15 @@ fn split_pieces(text: &str) -> Vec<Piece> {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Break(Stop::Question));
             }
+            // "1) degree 2) pay": a list number written with a bracket
+            // reads as one written with a full stop ("1. degree").
+            ')' if word.len() == 1
+                && word.as_bytes()[0].is_ascii_digit()
+                && (i < 2 || !chars[i - 2].is_alphanumeric()) =>
+            {
+                flush(&mut word, &mut pieces);
+                pieces.push(Piece::Break(Stop::Sentence));
+            }
             '!' | '.' | ';' | '¡' | '…' => {
                 flush(&mut word, &mut pieces);
                 pieces.push(Piece::Break(Stop::Sentence));
@@ -593,6 +602,29 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(words_and_lines(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bracketed_list_number_ends_like_a_dotted_one() {
+        // (text, whether a sentence break follows each list number)
+        let cases = [
+            ("1) degree 2) pay", true),
+            ("1. degree 2. pay", true),
+            ("(option 2) is fine", true),
+            ("a 401k) plan", false),
+            ("see (a) and b", false),
+        ];
+        for (text, breaks) in cases {
+            let pieces = split_pieces(text);
+            let number_then_break = pieces.windows(2).any(|pair| {
+                matches!(
+                    pair,
+                    [Piece::Word(w), Piece::Break(Stop::Sentence)]
+                        if w.len() == 1 && w.as_bytes()[0].is_ascii_digit()
+                )
+            });
+            assert_eq!(number_then_break, breaks, "{text}");
         }
     }
 
