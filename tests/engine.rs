@@ -144,6 +144,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-mixed-40.tsv", 0.92, 0.03),
     ("first_sight/2026-12-01-mixed-41.tsv", 0.87, 0.06),
     ("first_sight/2026-12-01-short-42.tsv", 0.95, 0.02),
+    ("first_sight/2026-12-01-mixed-43.tsv", 0.86, 0.04),
+    ("first_sight/2026-12-01-mixed-44.tsv", 0.85, 0.06),
 ];
 
 #[test]
@@ -853,6 +855,15 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ),
     // An amount that size, asked of "this".
     ("is 45k realistic for this?", &["salary"]),
+    // "what is the job" asks what it is, beside another question.
+    ("whats the job and is it stable", &["overview", "outlook"]),
+    // A bare word after a clause that asked nothing goes on that clause.
+    ("how do people juggle a job and school", &[]),
+    // "or is it always in the office" weighs the other answer to a gap.
+    (
+        "can i do this job from home some days or is it always in the office?",
+        &[],
+    ),
 ];
 
 #[test]

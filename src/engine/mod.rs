@@ -87,6 +87,9 @@ const SMALL_TALK_TOGETHER: f32 = 0.75;
 /// Least probability of pay (or growth) for a stated amount (or
 /// percentage) in a question about the career to mean it asks that.
 const FIGURE_LEAD: f32 = 0.15;
+/// Longest bare clause read as going on the one before it when that one
+/// asked nothing of the career.
+const MAX_BARE_WORDS: usize = 2;
 /// An amount at least this large, asked of "it", reads as a year's pay
 /// ("is 40k normal for this").
 const YEARLY_PAY_AT_LEAST: f64 = 10_000.0;
@@ -889,7 +892,10 @@ impl Engine {
         // "what the job is", "what a health info tech is": asked as what
         // it is, the overview in the lead is the answer, never the work.
         let words: Vec<&str> = text.split(' ').collect();
-        if matches!(words[..], ["what" | "whats", .., "is" | "are"]) {
+        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        if matches!(words[..], ["what" | "whats", .., "is" | "are"])
+            || questions::asks_what_it_is(&owned)
+        {
             return reading
                 .ranked
                 .first()
@@ -1087,6 +1093,14 @@ impl Engine {
                 })
                 .collect();
             let sure_count = sure_topic_at.iter().filter(|&&sure| sure).count();
+            let topic_led: Vec<bool> = readings
+                .iter()
+                .map(|(_, reading)| {
+                    self.label(reading.best().0)
+                        .intent()
+                        .is_some_and(Intent::is_topic)
+                })
+                .collect();
             let mut in_example = false;
             for (clause, (clause_text, reading)) in readings.into_iter().enumerate() {
                 let (best, p) = reading.best();
@@ -1136,10 +1150,37 @@ impl Engine {
                 let liked_item = clause > 0
                     && !sentence.opened_by_or.contains(&clause)
                     && questions::continues_what_is_liked(sentence.clause_words(clause - 1), words);
+                // "how do you balance work | school": a bare word or two
+                // after a clause that asked nothing of the career goes on
+                // that clause, when no other clause leads to a topic (in
+                // "we need: | salary | where they work" the items are a
+                // list); the sentence as a whole says what it asks.
+                let bare_after_nothing = clause > 0
+                    && !topic_led
+                        .iter()
+                        .enumerate()
+                        .any(|(other, &led)| other != clause && led)
+                    && words.len() <= MAX_BARE_WORDS
+                    && !questions::holds_question_word(words)
+                    && !questions::words_ask(words)
+                    && matches!(
+                        previous_lead,
+                        Some(ExampleLabel::OffTopic | ExampleLabel::Uncovered)
+                    );
                 let taken = reading
                     .taken(accept)
                     .map(|l| self.label(l))
-                    .filter(|_| !example && !liked_item)
+                    // "whats the job, and is it growing": asked as what
+                    // the job is, the clause asks the overview.
+                    .or_else(|| {
+                        questions::asks_what_it_is(words)
+                            .then_some(ExampleLabel::Intent(Intent::Overview))
+                    })
+                    .filter(|&l| {
+                        !example
+                            && !liked_item
+                            && !(bare_after_nothing && l.intent().is_some_and(Intent::is_topic))
+                    })
                     .filter(|&l| {
                         l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)
                     })

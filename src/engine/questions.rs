@@ -280,7 +280,7 @@ pub fn disclaims_the_career(words: &[String]) -> bool {
         && !holds_question_word(&words)
         && (words.contains(&"unrelated")
             || words.windows(2).any(|pair| pair == ["off", "topic"])
-            || (words.get(opening) == Some(&"not")
+            || (matches!(words.get(opening), Some(&("not" | "isnt")))
                 && (words[opening + 1..].contains(&"related")
                     || matches!(
                         words[opening + 1..],
@@ -704,7 +704,7 @@ fn offers_enough(words: &[&str]) -> bool {
 /// Words that weigh one answer against another at the start of a clause
 /// "or" opens, after "is it" or the like ("or is it mostly records").
 const WEIGHING_WORDS: &[&str] = &[
-    "more", "mostly", "mainly", "all", "just", "only", "purely", "simply",
+    "more", "mostly", "mainly", "all", "just", "only", "purely", "simply", "always",
 ];
 
 /// Clauses "or" opens that only leave room for another answer ("is it
@@ -738,6 +738,50 @@ pub fn offers_other_answer(words: &[String]) -> bool {
     weighed.first().is_some_and(|w| WEIGHING_WORDS.contains(w))
         || offers_enough(&words)
         || VAGUE_OTHERS.contains(&&words[..])
+}
+
+/// What a job may be called in "what is the job".
+const JOB_NOUNS: &[&str] = &[
+    "job",
+    "career",
+    "field",
+    "role",
+    "position",
+    "profession",
+    "thiscareer",
+];
+
+/// Words that may close "what is the job" without changing what it asks.
+const WHAT_IT_IS_CLOSERS: &[&str] = &[
+    "really",
+    "exactly",
+    "actually",
+    "even",
+    "basically",
+    "about",
+];
+
+/// Whether `words` ask only what the job is ("whats the job", "what is
+/// this career really", "what is the job about"), after any fillers.
+pub fn asks_what_it_is(words: &[String]) -> bool {
+    let words: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| FILLERS.contains(w))
+        .collect();
+    let rest = match words[..] {
+        ["what" | "wat", "is", ref rest @ ..] | ["whats", ref rest @ ..] => rest,
+        _ => return false,
+    };
+    let rest = match rest {
+        ["the" | "this" | "a" | "an" | "that", rest @ ..] => rest,
+        rest => rest,
+    };
+    match rest {
+        [noun] => JOB_NOUNS.contains(noun),
+        [noun, closer] => JOB_NOUNS.contains(noun) && WHAT_IT_IS_CLOSERS.contains(closer),
+        _ => false,
+    }
 }
 
 /// Words for the people who hire.
@@ -1293,8 +1337,13 @@ mod tests {
     #[test]
     fn a_clause_that_or_opens_is_marked_and_may_offer_an_alternative() {
         // (message, clauses "or" opened, whether the last one offers)
-        let cases: [(&str, &[usize], bool); 12] = [
+        let cases: [(&str, &[usize], bool); 13] = [
             ("do i need a cert, or is the degree enough", &[1], true),
+            (
+                "can i work from home, or is it always in the office",
+                &[1],
+                true,
+            ),
             ("do they fix computers or is it mostly records", &[1], true),
             ("is it required, or is that just a bonus", &[1], true),
             ("do i need a degree or just a cert", &[1], false),
@@ -1442,6 +1491,7 @@ mod tests {
             ("what are related careers", false),
             ("not about thiscareer exactly", true),
             ("this is not about thiscareer", true),
+            ("ok so this isnt about careers exactly", true),
             ("i am not asking about pay", false),
             ("not sure about the pay", false),
         ];
@@ -1532,6 +1582,23 @@ mod tests {
                 liked,
                 "{clause:?}"
             );
+        }
+    }
+
+    #[test]
+    fn asking_only_what_the_job_is() {
+        let cases = [
+            ("whats the job", true),
+            ("so what is this career really", true),
+            ("what is the job about", true),
+            ("what is thiscareer", true),
+            ("what is the job like", false),
+            ("what is the pay", false),
+            ("what is it", false),
+            ("what is the job outlook", false),
+        ];
+        for (text, asks) in cases {
+            assert_eq!(asks_what_it_is(&words(text)), asks, "{text}");
         }
     }
 
