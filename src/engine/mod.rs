@@ -1176,11 +1176,8 @@ impl Engine {
                         questions::asks_what_it_is(words)
                             .then_some(ExampleLabel::Intent(Intent::Overview))
                     })
-                    .filter(|&l| {
-                        !example
-                            && !liked_item
-                            && !(bare_after_nothing && l.intent().is_some_and(Intent::is_topic))
-                    })
+                    .filter(|_| !example && !liked_item)
+                    .filter(|&l| !(bare_after_nothing && l.intent().is_some_and(Intent::is_topic)))
                     .filter(|&l| {
                         l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)
                     })
