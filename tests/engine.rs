@@ -857,6 +857,16 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ("is 45k realistic for this?", &["salary"]),
     // "what is the job" asks what it is, beside another question.
     ("whats the job and is it stable", &["overview", "outlook"]),
+    // The schooling of the related careers just asked about is theirs,
+    // in the same sentence or the next.
+    (
+        "what other jobs are like health IT? do those need more school?",
+        &["alternatives"],
+    ),
+    (
+        "what careers are similar to health info tech, and do they all need a bachelors?",
+        &["alternatives"],
+    ),
     // A bare word after a clause that asked nothing goes on that clause.
     ("how do people juggle a job and school", &[]),
     // "or is it always in the office" weighs the other answer to a gap.

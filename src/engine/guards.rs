@@ -377,6 +377,17 @@ impl Guards {
             })
     }
 
+    /// Whether `text` points at other careers named before it: at several
+    /// ([`Guards::points_to_several`]), or at "those", or "they all".
+    pub fn points_to_others(text: &str) -> bool {
+        let words: Vec<&str> = text.split(' ').collect();
+        Guards::points_to_several(text)
+            || words.contains(&"those")
+            || words
+                .windows(2)
+                .any(|pair| matches!(pair, ["they" | "them", "all"]))
+    }
+
     /// Whether `text` holds a pronoun for the people in an occupation.
     pub fn has_people_pronoun(text: &str) -> bool {
         let words: Vec<&str> = text.split(' ').collect();
@@ -760,6 +771,14 @@ mod tests {
         ];
         for (text, several) in cases {
             assert_eq!(Guards::points_to_several(text), several, "{text}");
+        }
+        for (text, others) in [
+            ("do those need more school", true),
+            ("do they all need a bachelors", true),
+            ("what does each one involve", true),
+            ("do they need a degree", false),
+        ] {
+            assert_eq!(Guards::points_to_others(text), others, "{text}");
         }
     }
 

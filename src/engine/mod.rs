@@ -683,6 +683,17 @@ impl Engine {
                     .last()
                     .is_some_and(|p: &SentenceVerdict| p.topics == [Intent::Education]);
             let weighs_only_previous = weighs_previous && verdict.topics == [Intent::Overview];
+            // "What other careers are there? Do those need more school?":
+            // the work or schooling of the related careers just asked
+            // about, which their answer gives.
+            let of_the_alternatives = follows_question
+                && !names_this[index]
+                && matches!(verdict.topics[..], [Intent::Education] | [Intent::Duties])
+                && Guards::points_to_others(&texts[index])
+                && !Guards::asks_to_choose(&texts[index])
+                && verdicts
+                    .last()
+                    .is_some_and(|p: &SentenceVerdict| p.topics.contains(&Intent::Alternatives));
             // "do employers care about certs? or is the degree enough": a
             // sentence "or" opens that only offers another answer to the
             // question before it, as such a clause does within one.
@@ -693,7 +704,11 @@ impl Engine {
                 && verdicts
                     .last()
                     .is_some_and(|p: &SentenceVerdict| !p.topics.is_empty());
-            if (within_previous || weighs_only_previous || of_the_studies || offers_other)
+            if (within_previous
+                || weighs_only_previous
+                || of_the_studies
+                || offers_other
+                || of_the_alternatives)
                 && !verdict.topics.is_empty()
             {
                 trace.guard_rails.push(
@@ -1337,6 +1352,8 @@ impl Engine {
         // Whether a part read as the duties asks them of careers pointed
         // at ("what does each one involve", "what does that job involve").
         let mut duties_of_others = false;
+        // The same for the schooling ("do they all need a bachelor's").
+        let mut schooling_of_others = false;
         for (part_text, label) in &parts {
             let label = label
                 .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
@@ -1369,6 +1386,12 @@ impl Engine {
                 && (Guards::points_to_several(part_text)
                     || (verdict.topics.contains(&Intent::Alternatives)
                         && Guards::has_people_pronoun(part_text)));
+            // "what other careers are there, and do those need more
+            // school": their schooling, which their answer gives.
+            schooling_of_others |= part.topics.contains(&Intent::Education)
+                && !self.guards.says_this_career(part_text)
+                && !Guards::asks_to_choose(part_text)
+                && Guards::points_to_others(part_text);
             verdict.merge(part);
             if part_asks {
                 if let Some(mention) = self.guards.last_mention(part_text) {
@@ -1427,6 +1450,16 @@ impl Engine {
                 .push("the work of the related careers: not this one's duties".into());
             verdict.topics.retain(|t| *t != Intent::Duties);
             verdict.aspects.remove(&Intent::Duties);
+        }
+        if verdict.topics.contains(&Intent::Alternatives)
+            && verdict.topics.contains(&Intent::Education)
+            && schooling_of_others
+        {
+            trace
+                .guard_rails
+                .push("the schooling of the related careers: not this one's".into());
+            verdict.topics.retain(|t| *t != Intent::Education);
+            verdict.aspects.remove(&Intent::Education);
         }
 
         // "health IT vs database admin": a comparison of this career with a
