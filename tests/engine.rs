@@ -146,6 +146,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-short-42.tsv", 0.95, 0.02),
     ("first_sight/2026-12-01-mixed-43.tsv", 0.86, 0.04),
     ("first_sight/2026-12-01-mixed-44.tsv", 0.85, 0.06),
+    ("first_sight/2026-12-01-mixed-45.tsv", 0.89, 0.04),
+    ("first_sight/2026-12-01-mixed-46.tsv", 0.92, 0.03),
 ];
 
 #[test]
