@@ -65,7 +65,7 @@ pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
 pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// ...or a topic at least [`CLAUSE_ACCEPT`] and this many times as likely
 /// as an everyday request.
-pub const EVERYDAY_RATIO: f32 = 10.0;
+pub const EVERYDAY_RATIO: f32 = 5.0;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]); so does
 /// a whole such question that leads everyday requests by
@@ -1117,6 +1117,7 @@ impl Engine {
                 })
                 .collect();
             let mut in_example = false;
+            let mut in_condition = false;
             for (clause, (clause_text, reading)) in readings.into_iter().enumerate() {
                 let (best, p) = reading.best();
                 let sibling_context = sure_count > usize::from(sure_topic_at[clause]);
@@ -1182,6 +1183,21 @@ impl Engine {
                         previous_lead,
                         Some(ExampleLabel::OffTopic | ExampleLabel::Uncovered)
                     );
+                // A condition sets up what follows when it opens the
+                // sentence, or follows only clauses that asked nothing
+                // ("follow up question: after i finish the degree, what
+                // cert should i get"); after a question ("how long is it,
+                // and if i need a cert") it reports one. The clauses that
+                // go on with it ("if i did the degree, got certified, and
+                // worked at a hospital, what would i make") set it up too.
+                let condition = (questions::sets_condition(words)
+                    || (in_condition && questions::continues_condition(words)))
+                    && parts.iter().all(|(_, before)| {
+                        !before
+                            .and_then(|l| l.intent())
+                            .is_some_and(Intent::is_topic)
+                    });
+                in_condition = condition;
                 let taken = reading
                     .taken(accept)
                     .map(|l| self.label(l))
@@ -1198,19 +1214,7 @@ impl Engine {
                     })
                     .filter(|_| !questions::tells(words))
                     .filter(|_| !questions::announces_questions(words))
-                    // A condition sets up what follows when it opens the
-                    // sentence, or follows only clauses that asked nothing
-                    // ("follow up question: after i finish the degree,
-                    // what cert should i get"); after a question ("how long
-                    // is it, and if i need a cert") it reports one.
-                    .filter(|_| {
-                        !(questions::sets_condition(words)
-                            && parts.iter().all(|(_, before)| {
-                                !before
-                                    .and_then(|l| l.intent())
-                                    .is_some_and(Intent::is_topic)
-                            }))
-                    })
+                    .filter(|_| !condition)
                     // "masters in health it, is that even a thing", "is
                     // that true, is demand growing": a clause that checks
                     // what was said asks nothing of its own.
@@ -1344,6 +1348,10 @@ impl Engine {
             self.guards.antecedent(&text)
         };
         let mut running = message.earlier_subject.clone();
+        // "is that true everywhere, or just at her hospital": the place
+        // says where the claim is checked; an aspect it names asks nothing.
+        let opens_with_claim_check =
+            sentence.clauses.len() > 1 && questions::checks_claim(sentence.clause_words(0));
         // Topics of clauses that ask on their own, in a question of several.
         let mut asked_on_their_own: Vec<Intent> = Vec::new();
         // Whether a part read as the workplace asks about places ("where do
@@ -1355,8 +1363,15 @@ impl Engine {
         // The same for the schooling ("do they all need a bachelor's").
         let mut schooling_of_others = false;
         for (part_text, label) in &parts {
-            let label = label
-                .or_else(|| self.aspect_lead(part_text, &whole, message.names_career, &mut trace));
+            let label = label.or_else(|| {
+                self.aspect_lead(
+                    part_text,
+                    &whole,
+                    message.names_career,
+                    opens_with_claim_check,
+                    &mut trace,
+                )
+            });
             let label = self.gap_with_topic(part_text, label, has_context, &mut trace);
             let inherited = if Guards::has_people_pronoun(part_text) {
                 pronoun_antecedent.clone().or_else(|| running.clone())
@@ -1580,6 +1595,7 @@ impl Engine {
         part_text: &str,
         whole: &Reading,
         message_names_career: bool,
+        opens_with_claim_check: bool,
         trace: &mut QuestionTrace,
     ) -> Option<ExampleLabel> {
         // A figure stated in a question about the career says what it asks:
@@ -1637,7 +1653,7 @@ impl Engine {
         let grounded = self.guards.has_career_context(part_text)
             || message_names_career
             || !figures.is_empty();
-        if p < SUGGEST || !grounded {
+        if p < SUGGEST || !grounded || opens_with_claim_check {
             return None;
         }
         let named = self.aspects.matching(part_text).into_iter().any(|i| {

@@ -344,7 +344,18 @@ const CLAIM_CHECKS: &[&str] = &[
 ];
 
 /// Words that may trail a claim check ("is that true or not", "true tho").
-const CLAIM_TRAILERS: &[&str] = &["or", "not", "tho", "though", "haha", "lol", "too", "also"];
+const CLAIM_TRAILERS: &[&str] = &[
+    "or",
+    "not",
+    "tho",
+    "though",
+    "haha",
+    "lol",
+    "too",
+    "also",
+    "everywhere",
+    "generally",
+];
 
 /// Most words naming whom a claim is checked for ("for health info techs").
 const MAX_CHECKED_FOR_WORDS: usize = 5;
@@ -527,6 +538,21 @@ const BROAD_FIELDS: &[&str] = &[
 ///   "not sure i want to be stuck in a hospital".
 fn phrase_tells(before: &[&str], phrase: &[&str], after: &[&str]) -> bool {
     match phrase {
+        // "i see the codes every day and got curious." tells how the
+        // writer came to ask; the question is elsewhere.
+        ["curious"] | ["wondering"] | ["wonder"] if after.is_empty() => true,
+        ["curious"]
+            if matches!(before, [.., "got" | "get" | "getting" | "became"])
+                && !matches!(
+                    after,
+                    [
+                        "about" | "what" | "how" | "if" | "whether" | "why" | "where",
+                        ..
+                    ]
+                ) =>
+        {
+            true
+        }
         ["curious"] | ["wondering"] | ["wonder"] => {
             matches!(
                 before,
@@ -598,11 +624,12 @@ pub fn tells(words: &[String]) -> bool {
 /// another matter: it reports a question ("how long is it and if i need a
 /// cert"), so only a sentence's first clause is checked by the caller.
 pub fn sets_condition(words: &[String]) -> bool {
-    let mut words = words.iter().map(String::as_str);
-    let first = match words.next() {
-        Some("so" | "and" | "but" | "ok" | "okay" | "well" | "like" | "also") => words.next(),
-        first => first,
-    };
+    // "ok so like hypothetically if i did ...": any run of fillers.
+    let mut words = words
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| FILLERS.contains(w) || matches!(*w, "hypothetically" | "just" | "say"));
+    let first = words.next();
     let rest: Vec<&str> = words.collect();
     let opens = match first {
         Some("if" | "when" | "once" | "after" | "since" | "because" | "unless" | "assuming") => {
@@ -613,6 +640,14 @@ pub fn sets_condition(words: &[String]) -> bool {
         _ => false,
     };
     opens && !words_ask(&rest)
+}
+
+/// Whether the clause `words`, after a clause that set up a condition,
+/// goes on with it ("if i did the degree, | got certified, | and worked at
+/// a hospital, | what would i make"): it asks nothing, no question word, no
+/// question opening.
+pub fn continues_condition(words: &[String]) -> bool {
+    !words.is_empty() && !holds_question_word(words) && !words_ask(words)
 }
 
 /// "1" to "9": how students number the questions in a post.
@@ -854,6 +889,19 @@ pub fn continues_what_is_liked(before: &[String], words: &[String]) -> bool {
             })
 }
 
+/// Auxiliaries that open a yes/no question ("do they", "can i").
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "would", "will",
+    "should", "shall", "may", "might", "have", "has",
+];
+
+/// Whether `words` are only a question's auxiliary and its subject so far
+/// ("do they", "is there", "can u").
+fn opens_with_auxiliary(words: &[String]) -> bool {
+    matches!(words, [aux, subject]
+        if AUXILIARIES.contains(&aux.as_str()) && SUBJECT_OPENERS.contains(&subject.as_str()))
+}
+
 /// Cuts normalised tokens into sentences and clauses. `joiners` are the
 /// words that start a new clause ("and", "also"); they are dropped, and
 /// the clauses "or" opens are recorded (`Sentence::opened_by_or`). The
@@ -892,6 +940,10 @@ pub fn sentences(mut tokens: Vec<Token>, joiners: &[String]) -> Vec<Sentence> {
             Some(Token::Word(next)) if QUESTION_OPENERS.contains(&next.as_str())
         );
         match token {
+            // "do they also want a cert": "also" after a question's
+            // auxiliary and subject is inside the question, not a joint.
+            Token::Word(word)
+                if word == "also" && opens_with_auxiliary(&sentence.words[clause_start..]) => {}
             Token::Word(word) if joiners.iter().any(|j| j == word) => {
                 close_clause(sentence, &mut clause_start);
                 let next = sentence.clauses.len();
@@ -1112,6 +1164,7 @@ mod tests {
         let cases = [
             ("is that true", true),
             ("is that true or not", true),
+            ("is that true everywhere", true),
             ("true", true),
             ("so is it really true", true),
             ("is this accurate", true),
@@ -1308,12 +1361,52 @@ mod tests {
             ("as for the pay", false),
             ("if so what is the pay", false),
             ("if i get certified", true),
+            ("okay so like hypothetically if i did the degree", true),
+            ("ok so if so what does it pay", false),
             ("how long if i go part time", false),
             ("is it worth it", false),
             ("", false),
         ];
         for (text, expected) in cases {
             assert_eq!(sets_condition(&words(text)), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_clause_without_a_question_goes_on_with_a_condition() {
+        let cases = [
+            ("got certified", true),
+            ("and worked at a hospital", true),
+            ("what would my salary be", false),
+            ("is it worth it", false),
+            ("how long is it", false),
+            ("", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(continues_condition(&words(text)), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn also_after_an_auxiliary_and_its_subject_joins_nothing() {
+        let cases = [
+            ("do they also want a cert", vec!["do they want a cert"]),
+            ("is there also an exam", vec!["is there an exam"]),
+            (
+                "whats the pay also is it growing",
+                vec!["whats the pay", "is it growing"],
+            ),
+            (
+                "do they need a degree also a cert",
+                vec!["do they need a degree", "a cert"],
+            ),
+        ];
+        for (text, expected) in cases {
+            let sentences = sentences(tokens(text), &joiners());
+            let clauses: Vec<String> = (0..sentences[0].clauses.len())
+                .map(|c| sentences[0].clause_words(c).join(" "))
+                .collect();
+            assert_eq!(clauses, expected, "{text:?}");
         }
     }
 
@@ -1454,6 +1547,9 @@ mod tests {
                 false,
             ),
             ("curious about the pay in healthcare", true),
+            ("i see procedure codes every day and got curious", false),
+            ("just wondering", false),
+            ("i got curious about what they make", true),
             ("let me explain my situation first", false),
             ("can you explain the job", true),
             ("i need a job that pays soon", false),
