@@ -2246,7 +2246,8 @@ mod tests {
             (ACCEPT_WITHOUT_CONTEXT, 0.20, true),
             (0.55, 0.04, true),
             (0.73, 0.06, true),
-            (0.69, 0.09, false),
+            (0.69, 0.09, true),
+            (0.69, 0.15, false),
             (0.55, 0.05, false),
             (0.70, 0.20, false),
         ];
