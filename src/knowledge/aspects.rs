@@ -3,18 +3,19 @@
 //! each, and the patterns that recognise them.
 //!
 //! Parsing and validation only; the engine decides when an aspect applies.
-//! All patterns compile into one [`RegexSet`]; a set that cannot be built
-//! (too big, say) is a load problem naming the cause, never an empty set.
+//! All patterns compile into one [`GatedSet`]; a pattern that cannot be
+//! built (too big, say) is a load problem naming it and the cause, never
+//! an empty set.
 
-use regex::RegexSet;
+use super::gated::{GatedSet, GatedSetError};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{line_column, Problem, SourceFile};
 use crate::intent::Intent;
 
-/// Most memory the compiled pattern set may use.
-const ASPECT_SET_SIZE_LIMIT: usize = 8 << 20;
+/// Most memory one compiled aspect pattern may use.
+const ASPECT_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,7 +66,7 @@ pub struct Aspect {
 pub struct AspectCatalogue {
     pub aspects: Vec<Aspect>,
     /// Every pattern of every aspect.
-    pub patterns: RegexSet,
+    pub patterns: GatedSet,
     /// For each pattern in `patterns`, the index of its aspect.
     pub pattern_aspect: Vec<usize>,
 }
@@ -78,11 +79,6 @@ impl AspectCatalogue {
 
     /// Indexes of the aspects whose patterns match `text`, ascending.
     pub fn matching(&self, text: &str) -> Vec<usize> {
-        // Most text names no aspect: one search that stops at the first
-        // match rules that out sooner than collecting every match.
-        if !self.patterns.is_match(text) {
-            return Vec::new();
-        }
         let mut found: Vec<usize> = self
             .patterns
             .matches(text)
@@ -210,39 +206,22 @@ pub fn parse(file: &SourceFile) -> Result<AspectCatalogue, Vec<Problem>> {
     }
     // ASCII word boundaries and classes: the text is normalised words, and
     // Unicode `\b` would push every non-ASCII message off the fast DFA.
-    // Each pattern is compiled once, in the set; only when the set fails
-    // are they compiled one by one, to point at the bad one.
-    let patterns = regex::RegexSetBuilder::new(&sources)
-        .unicode(false)
-        .size_limit(ASPECT_SET_SIZE_LIMIT)
-        .dfa_size_limit(ASPECT_SET_SIZE_LIMIT)
-        .build()
-        .map_err(|set_error| {
-            let mut pattern_problems: Vec<Problem> = sources
-                .iter()
-                .zip(&offsets)
-                .filter_map(|(pattern, &offset)| {
-                    let error = regex::RegexBuilder::new(pattern)
-                        .unicode(false)
-                        .build()
-                        .err()?;
-                    Some(problem_at(
-                        file,
-                        offset,
-                        format!("invalid pattern: {error}"),
-                    ))
-                })
-                .collect();
-            if pattern_problems.is_empty() {
-                pattern_problems.push(Problem {
+    let patterns = GatedSet::new(&sources, ASPECT_PATTERN_SIZE_LIMIT).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|error| match error {
+                GatedSetError::Pattern { index, message } => {
+                    problem_at(file, offsets[index], format!("invalid pattern: {message}"))
+                }
+                GatedSetError::Literals(_) => Problem {
                     file: file.name.clone(),
                     line: 0,
                     column: 0,
-                    message: format!("the aspect patterns do not compile together: {set_error}"),
-                });
-            }
-            pattern_problems
-        });
+                    message: format!("the aspect patterns do not compile together: {error}"),
+                },
+            })
+            .collect::<Vec<Problem>>()
+    });
     // Every problem at once: the patterns' with the names' and topics'.
     let patterns = match patterns {
         Ok(patterns) if problems.is_empty() => patterns,
@@ -298,6 +277,12 @@ mod tests {
                 "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\npatterns = ['(']\n",
                 5,
                 "invalid pattern",
+            ),
+            // Too big to build: named at its line, never an empty set.
+            (
+                "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\npatterns = ['\\bok\\b', '(?:(?:\\w{100}){100}){10}']\n",
+                5,
+                "exceeded limit",
             ),
             (
                 "[[aspect]]\nname = \"x\"\ntopic = \"salary\"\ncovered = true\nasks_topic = true\n",

@@ -8,6 +8,7 @@
 
 pub mod aspects;
 pub mod examples;
+pub mod gated;
 pub mod model;
 pub mod provenance;
 pub mod raw;
