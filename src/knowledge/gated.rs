@@ -23,9 +23,10 @@ use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::Hir;
+use rustc_hash::FxHashMap;
 
-/// Most starts a pattern is tried at, anchored, before one search from
-/// the first start on is cheaper.
+/// Most starts a pattern is tried at, anchored, before one search over
+/// the whole text is cheaper.
 const MAX_ANCHORED: usize = 8;
 
 /// Why a set could not be built.
@@ -123,8 +124,7 @@ impl GatedSet {
     ) -> Result<GatedSet, Vec<GatedSetError>> {
         let mut errors = Vec::new();
         let mut compiled = Vec::with_capacity(patterns.len());
-        let mut literal_ids: std::collections::HashMap<Vec<u8>, usize> =
-            std::collections::HashMap::new();
+        let mut literal_ids: FxHashMap<Vec<u8>, usize> = FxHashMap::default();
         let mut literal_list: Vec<Vec<u8>> = Vec::new();
         let mut literal_patterns: Vec<Vec<usize>> = Vec::new();
         let mut ungated = Vec::new();
@@ -178,19 +178,26 @@ impl GatedSet {
         self.patterns.is_empty()
     }
 
-    /// Where each pattern may match in `text`: `(pattern, Some(start))`
-    /// for each place one of a gated pattern's literals starts, `(pattern,
-    /// None)` for an ungated one; by pattern, then start.
+    /// Where each pattern may match in `text`, by pattern then start:
+    /// `(pattern, Some(start))` for each of the first [`MAX_ANCHORED`]
+    /// places one of a gated pattern's literals starts, `(pattern, None)`
+    /// (anywhere) for an ungated pattern or one whose literals stand in
+    /// more places than that (a long message repeating a word), so the
+    /// list stays short whatever the message.
     fn candidates(&self, text: &str) -> Vec<(usize, Option<usize>)> {
         let mut found: Vec<(usize, Option<usize>)> =
             self.ungated.iter().map(|&index| (index, None)).collect();
+        let mut places = vec![0u8; self.patterns.len()];
         for hit in self.literals.find_overlapping_iter(text) {
-            let start = hit.start();
-            found.extend(
-                self.literal_patterns[hit.pattern().as_usize()]
-                    .iter()
-                    .map(|&index| (index, Some(start))),
-            );
+            for &index in &self.literal_patterns[hit.pattern().as_usize()] {
+                let seen = usize::from(places[index]);
+                if seen < MAX_ANCHORED {
+                    found.push((index, Some(hit.start())));
+                } else if seen == MAX_ANCHORED {
+                    found.push((index, None));
+                }
+                places[index] = places[index].saturating_add(1);
+            }
         }
         found.sort_unstable();
         found.dedup();
@@ -198,28 +205,22 @@ impl GatedSet {
     }
 
     /// Whether `pattern` matches in `text`, given where its matches may
-    /// start (`starts`, ascending; `None` for anywhere). A few starts are
-    /// tried anchored, each search ending where the pattern fails; past
-    /// [`MAX_ANCHORED`] (a long message repeating a word), one search runs
-    /// from the first start on.
+    /// start (as [`GatedSet::candidates`] lists them): anchored at each
+    /// start, each search ending where the pattern fails, or one search
+    /// over the whole text when it may start anywhere.
     fn pattern_matches(&self, text: &str, pattern: usize, starts: &[Option<usize>]) -> bool {
         let regex = &self.patterns[pattern];
-        match starts {
-            [] => false,
-            [Some(_), ..] if starts.len() <= MAX_ANCHORED => {
-                starts.iter().flatten().any(|&start| {
-                    regex.is_match(
-                        Input::new(text)
-                            .range(start..)
-                            .anchored(Anchored::Yes)
-                            .earliest(true),
-                    )
-                })
-            }
-            [first, ..] => {
-                regex.is_match(Input::new(text).range(first.unwrap_or(0)..).earliest(true))
-            }
+        if starts.contains(&None) {
+            return regex.is_match(Input::new(text).earliest(true));
         }
+        starts.iter().flatten().any(|&start| {
+            regex.is_match(
+                Input::new(text)
+                    .range(start..)
+                    .anchored(Anchored::Yes)
+                    .earliest(true),
+            )
+        })
     }
 
     /// Runs `each` on every candidate pattern with its starts, in order,
@@ -304,7 +305,7 @@ mod tests {
             &[0],
         ),
         (&[r"\bmedian\b"], "medians or the median", &[0]),
-        // More starts than are tried anchored: one search from the first.
+        // More starts than are tried anchored: one search over the text.
         (
             &[r"\bpay (?:rise|raise)\b"],
             "pay pay pay pay pay pay pay pay pay pay pay a pay raise",
