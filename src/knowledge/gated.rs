@@ -168,16 +168,6 @@ impl GatedSet {
         })
     }
 
-    /// How many patterns the set holds.
-    pub fn len(&self) -> usize {
-        self.patterns.len()
-    }
-
-    /// Whether the set holds no pattern.
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
     /// Where each pattern may match in `text`, by pattern then start:
     /// `(pattern, Some(start))` for each of the first [`MAX_ANCHORED`]
     /// places one of a gated pattern's literals starts, `(pattern, None)`
@@ -204,16 +194,16 @@ impl GatedSet {
         found
     }
 
-    /// Whether `pattern` matches in `text`, given where its matches may
-    /// start (as [`GatedSet::candidates`] lists them): anchored at each
-    /// start, each search ending where the pattern fails, or one search
-    /// over the whole text when it may start anywhere.
-    fn pattern_matches(&self, text: &str, pattern: usize, starts: &[Option<usize>]) -> bool {
-        let regex = &self.patterns[pattern];
-        if starts.contains(&None) {
+    /// Whether the pattern of `group` (its entries of [`GatedSet::candidates`],
+    /// one pattern's, `None` first) matches in `text`: one search over the
+    /// whole text when it may start anywhere, else anchored at each start,
+    /// each search ending where the pattern fails.
+    fn group_matches(&self, text: &str, group: &[(usize, Option<usize>)]) -> bool {
+        let regex = &self.patterns[group[0].0];
+        if group[0].1.is_none() {
             return regex.is_match(Input::new(text).earliest(true));
         }
-        starts.iter().flatten().any(|&start| {
+        group.iter().filter_map(|&(_, start)| start).any(|start| {
             regex.is_match(
                 Input::new(text)
                     .range(start..)
@@ -223,38 +213,20 @@ impl GatedSet {
         })
     }
 
-    /// Runs `each` on every candidate pattern with its starts, in order,
-    /// until it returns `false`.
-    fn each_candidate(&self, text: &str, mut each: impl FnMut(usize, &[Option<usize>]) -> bool) {
-        let candidates = self.candidates(text);
-        for group in candidates.chunk_by(|a, b| a.0 == b.0) {
-            let starts: Vec<Option<usize>> = group.iter().map(|&(_, start)| start).collect();
-            if !each(group[0].0, &starts) {
-                return;
-            }
-        }
-    }
-
     /// Indexes of the patterns matching somewhere in `text`, ascending.
     pub fn matches(&self, text: &str) -> Vec<usize> {
-        let mut found = Vec::new();
-        self.each_candidate(text, |pattern, starts| {
-            if self.pattern_matches(text, pattern, starts) {
-                found.push(pattern);
-            }
-            true
-        });
-        found
+        self.candidates(text)
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| self.group_matches(text, group))
+            .map(|group| group[0].0)
+            .collect()
     }
 
     /// Whether any pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        let mut any = false;
-        self.each_candidate(text, |pattern, starts| {
-            any = self.pattern_matches(text, pattern, starts);
-            !any
-        });
-        any
+        self.candidates(text)
+            .chunk_by(|a, b| a.0 == b.0)
+            .any(|group| self.group_matches(text, group))
     }
 }
 
