@@ -154,6 +154,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-01-mixed-48.tsv", 0.74, 0.04),
     ("first_sight/2026-12-02-short-49.tsv", 0.93, 0.03),
     ("first_sight/2026-12-02-mixed-50.tsv", 0.90, 0.05),
+    ("first_sight/2026-12-02-short-51.tsv", 0.90, 0.03),
+    ("first_sight/2026-12-02-mixed-52.tsv", 0.90, 0.03),
 ];
 
 #[test]
@@ -881,6 +883,13 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     (
         "can i do this job from home some days or is it always in the office?",
         &[],
+    ),
+    // A plural abbreviation names the career.
+    ("do HITs usually have a bachelors", &["education"]),
+    // Curious whether it fits asks for a judgement: the overview.
+    (
+        "I'm a cashier. I'm curious if health IT is a good fit for me. What's the salary?",
+        &["overview", "salary"],
     ),
 ];
 

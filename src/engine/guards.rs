@@ -23,10 +23,10 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashSet;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use crate::intent::StatedFigure;
-use crate::knowledge::Knowledge;
+use crate::knowledge::{GatedSet, Knowledge};
 
 /// The word every name of this career is read as, so that the examples
 /// teach "what does a <career> do" once for every alias.
@@ -51,9 +51,9 @@ pub enum Subject {
 #[derive(Debug)]
 pub struct Guards {
     /// Cues that a message is about a career at all ("this job", "they").
-    context: RegexSet,
+    context: GatedSet,
     slots: Vec<Regex>,
-    slot_set: RegexSet,
+    slot_set: GatedSet,
     own_words: FxHashSet<String>,
     career_alias: Regex,
     alternatives: Vec<(String, Regex)>,
@@ -446,7 +446,7 @@ impl Guards {
         if text.len() > MAX_SUBJECT_TEXT_BYTES {
             return Subject::ThisCareer;
         }
-        for slot in self.slot_set.matches(text).into_iter() {
+        for slot in self.slot_set.matches(text) {
             let Some(who) = self.slots[slot]
                 .captures(text)
                 .and_then(|c| c.name("who"))

@@ -64,8 +64,10 @@ pub const ACCEPT_WITHOUT_CONTEXT: f32 = 0.75;
 /// held to [`ACCEPT`].
 pub const EVERYDAY_AT_MOST: f32 = 0.05;
 /// ...or a topic at least [`CLAUSE_ACCEPT`] and this many times as likely
-/// as an everyday request.
-pub const EVERYDAY_RATIO: f32 = 10.0;
+/// as an everyday request. (At 10, short questions such as "is school
+/// long" got only "did you mean"; at 6, a request for a laptop for online
+/// classes got the schooling answer.)
+pub const EVERYDAY_RATIO: f32 = 8.0;
 /// A topic in one clause of a question with no sign it is about a career
 /// needs this (a clause of a question about one needs [`ACCEPT`]); so does
 /// a whole such question that leads everyday requests by
@@ -1569,10 +1571,12 @@ impl Engine {
         // "I'm curious about the HIT field." before the questions it leads
         // to: an interest stated, not a question of its own, unless it is
         // all the message asks.
+        // "I'm curious if it's a good fit for me" asks for a judgement.
         let states_interest = !sentence.question_mark
             && verdict.topics == [Intent::Overview]
             && !questions::opens_with_question_word(&sentence.words)
-            && questions::states_interest(&sentence.words);
+            && questions::states_interest(&sentence.words)
+            && !questions::judges(&sentence.words);
         verdict.tentative |= states_interest;
         if verdict.tentative && !verdict.topics.is_empty() {
             trace.guard_rails.push(
@@ -2246,7 +2250,9 @@ mod tests {
             (ACCEPT_WITHOUT_CONTEXT, 0.20, true),
             (0.55, 0.04, true),
             (0.73, 0.06, true),
+            (0.66, 0.08, true),
             (0.69, 0.09, false),
+            (0.59, 0.05, false),
             (0.55, 0.05, false),
             (0.70, 0.20, false),
         ];

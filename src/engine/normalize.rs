@@ -201,26 +201,39 @@ fn contains_ignoring_case(text: &str, needle: &str) -> bool {
 }
 
 /// `text` with every occurrence of `word` that stands alone (no letter or
-/// digit touching it) replaced by `by`.
+/// digit touching it) replaced by `by`. An abbreviation ending in a
+/// capital may take a plural "s" ("HITs", "RHITs"), which goes with it.
 fn replace_whole_words(text: &str, word: &str, by: &str) -> String {
     let mut out = String::with_capacity(text.len() + by.len());
     let mut rest = text;
     let mut offset = 0;
+    let takes_plural = word.ends_with(|c: char| c.is_ascii_uppercase());
     while let Some(at) = find_with_capitals(rest, word) {
         // What stands before, looked up in the whole text: the previous
         // match may touch this one ("HITHIT").
         let before = text[..offset + at].chars().next_back();
-        let after = rest[at + word.len()..].chars().next();
+        let mut end = at + word.len();
+        if takes_plural
+            && rest[end..].starts_with('s')
+            && !rest[end + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        {
+            end += 1;
+        }
+        let after = rest[end..].chars().next();
         let alone =
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
         out.push_str(&rest[..at]);
-        out.push_str(if alone {
-            by
+        if alone {
+            out.push_str(by);
         } else {
-            &rest[at..at + word.len()]
-        });
-        rest = &rest[at + word.len()..];
-        offset += at + word.len();
+            end = at + word.len();
+            out.push_str(&rest[at..end]);
+        }
+        rest = &rest[end..];
+        offset += end;
     }
     out.push_str(rest);
     out
@@ -636,6 +649,28 @@ mod tests {
         assert!(has_run_over("heyyy", 2));
         assert!(!has_run_over("heyy", 2));
         assert!(!has_run_over("", 2));
+    }
+
+    #[test]
+    fn an_abbreviation_is_replaced_alone_or_with_a_plural_s() {
+        let by = "health information technology";
+        for (text, expected) in [
+            (
+                "do HITs make more",
+                "do health information technology make more",
+            ),
+            ("HIT's pay", "health information technology's pay"),
+            ("HITS", "HITS"),
+            ("HITson", "HITson"),
+            ("aHITs", "aHITs"),
+            ("HITHIT", "HITHIT"),
+            ("so HIT.", "so health information technology."),
+        ] {
+            assert_eq!(replace_whole_words(text, "HIT", by), expected, "{text}");
+        }
+        assert_eq!(replace_whole_words("health ITs", "health IT", by), by);
+        // A key ending in a small letter takes no plural of its own.
+        assert_eq!(replace_whole_words("Foos", "Foo", "x"), "Foos");
     }
 
     #[test]

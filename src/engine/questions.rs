@@ -424,6 +424,10 @@ const JUDGEMENT_WORDS: &[&str] = &[
     "bad",
     "wise",
     "realistic",
+    "sensible",
+    "suit",
+    "suited",
+    "recommend",
 ];
 
 /// Whether `words` ask for a judgement ("is it a reasonable choice for me").

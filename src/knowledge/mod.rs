@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 pub use aspects::{Aspect, AspectCatalogue};
 pub use examples::{Example, ExampleLabel};
+pub use gated::GatedSet;
 pub use model::{IntentTable, Occupation};
 
 /// The file holding the occupation.

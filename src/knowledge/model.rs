@@ -6,6 +6,7 @@
 
 use regex::Regex;
 
+use super::gated::GatedSet;
 use crate::intent::Intent;
 
 /// Where a set of facts comes from.
@@ -412,10 +413,10 @@ pub struct Lexicon {
 pub struct Scope {
     pub context: Vec<Pattern>,
     /// Every context pattern, compiled together.
-    pub context_set: regex::RegexSet,
+    pub context_set: GatedSet,
     pub subject_slots: Vec<Pattern>,
     /// Every subject slot, compiled together (ASCII, like every pattern).
-    pub subject_slot_set: regex::RegexSet,
+    pub subject_slot_set: GatedSet,
     pub own_subject_words: Vec<String>,
     pub other_occupations: Vec<String>,
     pub occupation_exceptions: Vec<String>,

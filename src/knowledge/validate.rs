@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
+use super::gated::GatedSet;
 use super::model::*;
 use super::raw::*;
 use super::{line_column, Knowledge, KnowledgeError, KnowledgeFiles, Problem, SourceFile};
@@ -479,20 +480,24 @@ fn lower(list: Vec<String>) -> Vec<String> {
     list.into_iter().map(|w| w.trim().to_lowercase()).collect()
 }
 
-/// `patterns` compiled into one set (ASCII, like each pattern). A set that
-/// cannot be built (too big, say) is a problem naming the list and the
-/// cause; the empty set returned then is never used, as loading fails.
-fn pattern_set(patterns: &[Pattern], list: &str, problems: &mut Problems<'_>) -> regex::RegexSet {
-    match regex::RegexSetBuilder::new(patterns.iter().map(|p| p.as_str()))
-        .unicode(false)
-        .build()
-    {
-        Ok(set) => set,
-        Err(error) => {
-            problems.whole_file(format!(
-                "the `{list}` patterns do not compile together: {error}"
-            ));
-            regex::RegexSet::empty()
+/// Most bytes one compiled scope pattern may take, in the set as alone.
+const SCOPE_PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// `patterns` compiled into one gated set (ASCII, like each pattern): only
+/// the patterns whose leading literals a text holds run on it. A set that
+/// cannot be built (a pattern too big for it, say) is a problem naming the
+/// list and the cause, and `None`, so loading fails.
+fn pattern_set(patterns: &[Pattern], list: &str, problems: &mut Problems<'_>) -> Option<GatedSet> {
+    let sources: Vec<&str> = patterns.iter().map(|p| p.as_str()).collect();
+    match GatedSet::new(&sources, SCOPE_PATTERN_SIZE_LIMIT) {
+        Ok(set) => Some(set),
+        Err(errors) => {
+            for error in errors {
+                problems.whole_file(format!(
+                    "the `{list}` patterns do not compile together: {error}"
+                ));
+            }
+            None
         }
     }
 }
@@ -515,15 +520,6 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
     }
     let subject_slot_set = pattern_set(&subject_slots, "subject_slots", problems);
     let context_set = pattern_set(&context, "context", problems);
-    let scope = Scope {
-        context,
-        context_set,
-        subject_slots,
-        subject_slot_set,
-        own_subject_words: lower(raw.scope.own_subject_words),
-        other_occupations: lower(raw.scope.other_occupations),
-        occupation_exceptions: lower(raw.scope.occupation_exceptions),
-    };
     let lexicon = Lexicon {
         replacements: raw
             .lexicon
@@ -569,6 +565,18 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
         }
     }
     rules.sort_by_key(|rule| rule.intent);
+    let (Some(context_set), Some(subject_slot_set)) = (context_set, subject_slot_set) else {
+        return None;
+    };
+    let scope = Scope {
+        context,
+        context_set,
+        subject_slots,
+        subject_slot_set,
+        own_subject_words: lower(raw.scope.own_subject_words),
+        other_occupations: lower(raw.scope.other_occupations),
+        occupation_exceptions: lower(raw.scope.occupation_exceptions),
+    };
     (problems.found.len() == before).then_some(IntentTable {
         lexicon,
         scope,
