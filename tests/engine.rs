@@ -886,6 +886,8 @@ const MESSAGE_CASES: &[(&str, &[&str])] = &[
     ),
     // A plural abbreviation names the career.
     ("do HITs usually have a bachelors", &["education"]),
+    // "health it" in small letters, followed by its people, names it too.
+    ("how much do health it workers earn", &["salary"]),
     // Curious whether it fits asks for a judgement: the overview.
     (
         "I'm a cashier. I'm curious if health IT is a good fit for me. What's the salary?",
