@@ -424,10 +424,6 @@ const JUDGEMENT_WORDS: &[&str] = &[
     "bad",
     "wise",
     "realistic",
-    "sensible",
-    "suit",
-    "suited",
-    "recommend",
 ];
 
 /// Whether `words` ask for a judgement ("is it a reasonable choice for me").

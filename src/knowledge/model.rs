@@ -412,10 +412,10 @@ pub struct Lexicon {
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub context: Vec<Pattern>,
-    /// Every context pattern, compiled together.
+    /// Every context pattern, in one gated set.
     pub context_set: GatedSet,
     pub subject_slots: Vec<Pattern>,
-    /// Every subject slot, compiled together (ASCII, like every pattern).
+    /// Every subject slot, in one gated set (ASCII, like every pattern).
     pub subject_slot_set: GatedSet,
     pub own_subject_words: Vec<String>,
     pub other_occupations: Vec<String>,

@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
-use super::gated::GatedSet;
+use super::gated::{GatedSet, GatedSetError};
 use super::model::*;
 use super::raw::*;
 use super::{line_column, Knowledge, KnowledgeError, KnowledgeFiles, Problem, SourceFile};
@@ -410,6 +410,7 @@ fn compile(
     // the regex crate's fast DFA.
     match regex::RegexBuilder::new(pattern.get_ref())
         .unicode(false)
+        .size_limit(SCOPE_PATTERN_SIZE_LIMIT)
         .build()
     {
         Ok(regex) => Some(Pattern { regex, index }),
@@ -480,22 +481,39 @@ fn lower(list: Vec<String>) -> Vec<String> {
     list.into_iter().map(|w| w.trim().to_lowercase()).collect()
 }
 
-/// Most bytes one compiled scope pattern may take, in the set as alone.
+/// Most bytes one compiled scope pattern may take: alone (to read its
+/// `who` group) and in its list's gated set alike, so a pattern passes or
+/// fails both.
 const SCOPE_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-/// `patterns` compiled into one gated set (ASCII, like each pattern): only
-/// the patterns whose leading literals a text holds run on it. A set that
-/// cannot be built (a pattern too big for it, say) is a problem naming the
-/// list and the cause, and `None`, so loading fails.
-fn pattern_set(patterns: &[Pattern], list: &str, problems: &mut Problems<'_>) -> Option<GatedSet> {
+/// `patterns` (compiled from `raw`) in one gated set, ASCII like each
+/// pattern: only the patterns whose leading literals a text holds run on
+/// it. A pattern the set cannot build is a problem at its line, and a set
+/// that cannot be built one naming the list; either way `None`, so loading
+/// fails rather than run with an empty set.
+fn pattern_set(
+    patterns: &[Pattern],
+    raw: &[Spanned<String>],
+    list: &str,
+    problems: &mut Problems<'_>,
+) -> Option<GatedSet> {
     let sources: Vec<&str> = patterns.iter().map(|p| p.as_str()).collect();
     match GatedSet::new(&sources, SCOPE_PATTERN_SIZE_LIMIT) {
         Ok(set) => Some(set),
         Err(errors) => {
             for error in errors {
-                problems.whole_file(format!(
-                    "the `{list}` patterns do not compile together: {error}"
-                ));
+                match error {
+                    GatedSetError::Pattern { index, message } => {
+                        let spanned = &raw[patterns[index].index];
+                        problems.at(
+                            spanned.span(),
+                            format!("invalid regex `{}`: {message}", spanned.get_ref()),
+                        );
+                    }
+                    GatedSetError::Literals(_) => {
+                        problems.whole_file(format!("the `{list}` patterns: {error}"));
+                    }
+                }
             }
             None
         }
@@ -506,7 +524,8 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
     let before = problems.found.len();
     let context = compile_all(&raw.scope.context, problems);
     let subject_slots = compile_all(&raw.scope.subject_slots, problems);
-    for (pattern, spanned) in subject_slots.iter().zip(&raw.scope.subject_slots) {
+    for pattern in &subject_slots {
+        let spanned = &raw.scope.subject_slots[pattern.index];
         if !pattern
             .regex
             .capture_names()
@@ -518,8 +537,13 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
             );
         }
     }
-    let subject_slot_set = pattern_set(&subject_slots, "subject_slots", problems);
-    let context_set = pattern_set(&context, "context", problems);
+    let subject_slot_set = pattern_set(
+        &subject_slots,
+        &raw.scope.subject_slots,
+        "subject_slots",
+        problems,
+    );
+    let context_set = pattern_set(&context, &raw.scope.context, "context", problems);
     let lexicon = Lexicon {
         replacements: raw
             .lexicon
