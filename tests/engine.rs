@@ -156,6 +156,8 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-02-mixed-50.tsv", 0.90, 0.05),
     ("first_sight/2026-12-02-short-51.tsv", 0.90, 0.03),
     ("first_sight/2026-12-02-mixed-52.tsv", 0.90, 0.03),
+    ("first_sight/2026-12-02-short-53.tsv", 0.93, 0.03),
+    ("first_sight/2026-12-02-mixed-54.tsv", 0.86, 0.06),
 ];
 
 #[test]
