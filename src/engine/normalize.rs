@@ -212,26 +212,15 @@ fn replace_whole_words(text: &str, word: &str, by: &str) -> String {
         // What stands before, looked up in the whole text: the previous
         // match may touch this one ("HITHIT").
         let before = text[..offset + at].chars().next_back();
-        let mut end = at + word.len();
-        if takes_plural
-            && rest[end..].starts_with('s')
-            && !rest[end + 1..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
-        {
-            end += 1;
-        }
-        let after = rest[end..].chars().next();
+        let word_end = at + word.len();
+        let plural = takes_plural && rest[word_end..].starts_with('s');
+        let with_plural = word_end + usize::from(plural);
+        let after = rest[with_plural..].chars().next();
         let alone =
             !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        let end = if alone { with_plural } else { word_end };
         out.push_str(&rest[..at]);
-        if alone {
-            out.push_str(by);
-        } else {
-            end = at + word.len();
-            out.push_str(&rest[at..end]);
-        }
+        out.push_str(if alone { by } else { &rest[at..end] });
         rest = &rest[end..];
         offset += end;
     }

@@ -411,7 +411,6 @@ pub struct Lexicon {
 /// What decides whether a message is about this career at all.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    pub context: Vec<Pattern>,
     /// Every context pattern, in one gated set.
     pub context_set: GatedSet,
     pub subject_slots: Vec<Pattern>,

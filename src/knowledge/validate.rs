@@ -415,22 +415,20 @@ fn compile(
     {
         Ok(regex) => Some(Pattern { regex, index }),
         Err(error) => {
-            // The regex crate's message spans several lines; keep its last,
-            // which says what is wrong.
-            let reason = error.to_string();
-            let reason = reason
-                .lines()
-                .last()
-                .unwrap_or("invalid")
-                .trim()
-                .to_string();
-            problems.at(
-                pattern.span(),
-                format!("invalid regex `{}`: {reason}", pattern.get_ref()),
-            );
+            invalid_regex(pattern, &error.to_string(), problems);
             None
         }
     }
+}
+
+/// A problem at `pattern`'s line: it does not build, for `reason`. The
+/// regex parser's message spans several lines; its last says what is wrong.
+fn invalid_regex(pattern: &Spanned<String>, reason: &str, problems: &mut Problems<'_>) {
+    let reason = reason.lines().last().unwrap_or("invalid").trim();
+    problems.at(
+        pattern.span(),
+        format!("invalid regex `{}`: {reason}", pattern.get_ref()),
+    );
 }
 
 fn compile_all(patterns: &[Spanned<String>], problems: &mut Problems<'_>) -> Vec<Pattern> {
@@ -486,29 +484,26 @@ fn lower(list: Vec<String>) -> Vec<String> {
 /// fails both.
 const SCOPE_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-/// `patterns` (compiled from `raw`) in one gated set, ASCII like each
+/// The patterns of `raw` at `indexes` in one gated set, ASCII like each
 /// pattern: only the patterns whose leading literals a text holds run on
 /// it. A pattern the set cannot build is a problem at its line, and a set
 /// that cannot be built one naming the list; either way `None`, so loading
 /// fails rather than run with an empty set.
 fn pattern_set(
-    patterns: &[Pattern],
     raw: &[Spanned<String>],
+    indexes: impl Iterator<Item = usize>,
     list: &str,
     problems: &mut Problems<'_>,
 ) -> Option<GatedSet> {
-    let sources: Vec<&str> = patterns.iter().map(|p| p.as_str()).collect();
+    let patterns: Vec<&Spanned<String>> = indexes.map(|index| &raw[index]).collect();
+    let sources: Vec<&str> = patterns.iter().map(|p| p.get_ref().as_str()).collect();
     match GatedSet::new(&sources, SCOPE_PATTERN_SIZE_LIMIT) {
         Ok(set) => Some(set),
         Err(errors) => {
             for error in errors {
                 match error {
                     GatedSetError::Pattern { index, message } => {
-                        let spanned = &raw[patterns[index].index];
-                        problems.at(
-                            spanned.span(),
-                            format!("invalid regex `{}`: {message}", spanned.get_ref()),
-                        );
+                        invalid_regex(patterns[index], &message, problems);
                     }
                     GatedSetError::Literals(_) => {
                         problems.whole_file(format!("the `{list}` patterns: {error}"));
@@ -522,7 +517,15 @@ fn pattern_set(
 
 fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<IntentTable> {
     let before = problems.found.len();
-    let context = compile_all(&raw.scope.context, problems);
+    // The context patterns are only ever searched together: the set
+    // compiles each once. A subject slot is also compiled alone, for its
+    // `who` group; the set takes only the slots that compiled.
+    let context_set = pattern_set(
+        &raw.scope.context,
+        0..raw.scope.context.len(),
+        "context",
+        problems,
+    );
     let subject_slots = compile_all(&raw.scope.subject_slots, problems);
     for pattern in &subject_slots {
         let spanned = &raw.scope.subject_slots[pattern.index];
@@ -538,12 +541,11 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
         }
     }
     let subject_slot_set = pattern_set(
-        &subject_slots,
         &raw.scope.subject_slots,
+        subject_slots.iter().map(|pattern| pattern.index),
         "subject_slots",
         problems,
     );
-    let context_set = pattern_set(&context, &raw.scope.context, "context", problems);
     let lexicon = Lexicon {
         replacements: raw
             .lexicon
@@ -593,7 +595,6 @@ fn intent_table(raw: RawIntentTable, problems: &mut Problems<'_>) -> Option<Inte
         return None;
     };
     let scope = Scope {
-        context,
         context_set,
         subject_slots,
         subject_slot_set,
