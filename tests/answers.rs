@@ -535,6 +535,33 @@ fn small_talk_gets_a_short_fitting_reply() {
 }
 
 #[test]
+fn the_greeting_gives_the_other_name_the_source_gives() {
+    let knowledge = knowledge();
+    let composer = Composer::new(&knowledge);
+    let greeting = one(&composer, ask(Some(Intent::Greeting), &[], &[]));
+    let other = knowledge
+        .occupation
+        .also_called
+        .as_deref()
+        .expect("the knowledge file gives the article's other name");
+    // The article: "also known as health information technicians".
+    let article = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("knowledge/sources/health-it-specialist-article.txt"),
+    )
+    .expect("source article");
+    assert!(
+        article.to_lowercase().contains(&format!("also known as {other}")),
+        "{other}"
+    );
+    assert!(
+        greeting.body.contains(&format!("(also called a {other})")),
+        "{}",
+        greeting.body
+    );
+}
+
+#[test]
 fn follow_ups_never_offer_what_was_just_answered() {
     let knowledge = knowledge();
     let composer = Composer::new(&knowledge);

@@ -303,16 +303,10 @@ impl<'k> Composer<'k> {
         &self.knowledge.occupation.title
     }
 
-    /// The occupation's other common name: its first alias that is not its
-    /// title (the knowledge file lists the most common names first).
+    /// The occupation's other name, as its source gives it (`also_called`
+    /// in the knowledge file).
     fn also_called(&self) -> Option<&str> {
-        let title = self.title().to_lowercase();
-        self.knowledge
-            .occupation
-            .aliases
-            .iter()
-            .map(String::as_str)
-            .find(|alias| alias.to_lowercase() != title)
+        self.knowledge.occupation.also_called.as_deref()
     }
 
     /// "BLS, 2015", "BLS projection, 2014–2024", "BLS", "source article".

@@ -14,6 +14,9 @@ use toml::Spanned;
 pub struct RawOccupation {
     pub id: String,
     pub title: String,
+    /// The other name the source gives the career, for the greeting.
+    #[serde(default)]
+    pub also_called: Option<Spanned<String>>,
     pub aliases: Vec<Spanned<String>>,
     pub sources: Vec<RawSource>,
     pub overview: RawOverview,

@@ -166,6 +166,16 @@ fn occupation(
         }
     }
 
+    let also_called = raw.also_called.and_then(|name| {
+        let trimmed = name.get_ref().trim();
+        if trimmed.is_empty() {
+            problems.at(name.span(), "empty `also_called`");
+            None
+        } else {
+            Some(trimmed.to_string())
+        }
+    });
+
     let mut pay = Vec::new();
     for figure in raw.pay {
         let kind = PayKind::parse(figure.kind.get_ref()).unwrap_or_else(|| {
@@ -284,6 +294,7 @@ fn occupation(
     let occupation = Occupation {
         id: raw.id,
         title: raw.title,
+        also_called,
         aliases,
         sources,
         overview,
