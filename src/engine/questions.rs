@@ -57,6 +57,7 @@ const REQUEST_PHRASES: &[&[&str]] = &[
     &["figure", "out"],
     &["want", "to", "ask"],
     &["i", "need"],
+    &["we", "need"],
     &["wanted", "to", "ask"],
     &["info", "on"],
     &["information", "on"],
@@ -486,6 +487,13 @@ const FILLERS: &[&str] = &[
     "honestly",
     "actually",
     "basically",
+    "roughly",
+    "approximately",
+    "realistically",
+    "seriously",
+    "generally",
+    "typically",
+    "usually",
 ];
 
 /// Whether `words` open (after a list number or fillers) with a word asking
@@ -498,7 +506,7 @@ pub fn opens_with_question_word(words: &[String]) -> bool {
         .is_some_and(|w| QUESTION_WORDS.contains(&w))
 }
 
-/// What the writer needs when "i need a ..." tells of their life rather
+/// What the writer needs when "i need a ..." (or "we need") tells of their life rather
 /// than asks ("i need a career thats stable", "i need a job soon"); "i
 /// need a description of the job" and "i need: job description, pay"
 /// ask, and so does "i need something i can finish fast", which asks
@@ -568,7 +576,7 @@ fn phrase_tells(before: &[&str], phrase: &[&str], after: &[&str]) -> bool {
             before,
             [.., "let", "me"] | [.., "to"] | [.., "i", "will" | "can" | "should"] | [.., "ill"]
         ),
-        ["i", "need"] => {
+        ["i" | "we", "need"] => {
             matches!(after, ["a" | "an" | "another", next, ..] if LIFE_NEEDS.contains(next))
                 || matches!(after, [next, ..] if LIFE_NEEDS_BARE.contains(next))
         }
@@ -1557,6 +1565,8 @@ mod tests {
             ("i need job description and salary", true),
             ("i need something i can finish fast", true),
             ("i need a description of the job", true),
+            ("we need what the job is and the salary", true),
+            ("we need a job soon", false),
             ("not sure i want to be stuck at a desk", false),
             ("not sure what they do", true),
             ("it made me wonder about the job", false),
@@ -1564,6 +1574,8 @@ mod tests {
             ("someone in my class mentioned it", false),
             ("trying to figure out whether it pays", true),
             ("2 where do they work", true),
+            ("roughly what would i make starting out", true),
+            ("roughly forty hours", false),
             ("tell me the pay", true),
             ("okay so for thiscareer", false),
             ("healthcare", false),
