@@ -21,6 +21,11 @@ use career_bot::answer::text::render_reply;
 use career_bot::discord::render::{plan_messages, to_embeds};
 use career_bot::CareerBot;
 
+// The allocator the `career-bot` binary runs with (src/main.rs), so the
+// figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn questions(name: &str) -> Vec<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/eval")

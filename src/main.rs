@@ -32,6 +32,13 @@ const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for a check or threshold that was not met.
 const EXIT_FAILED: u8 = 1;
 
+/// Every command allocates many small, short-lived strings (training reads
+/// ten thousand examples at start-up; each question is cut into words):
+/// mimalloc does that in fewer instructions than the system allocator (see
+/// the README's Performance section).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,

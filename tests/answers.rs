@@ -551,7 +551,9 @@ fn the_greeting_gives_the_other_name_the_source_gives() {
     )
     .expect("source article");
     assert!(
-        article.to_lowercase().contains(&format!("also known as {other}")),
+        article
+            .to_lowercase()
+            .contains(&format!("also known as {other}")),
         "{other}"
     );
     assert!(
