@@ -158,6 +158,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("first_sight/2026-12-02-mixed-52.tsv", 0.90, 0.03),
     ("first_sight/2026-12-02-short-53.tsv", 0.93, 0.03),
     ("first_sight/2026-12-02-mixed-54.tsv", 0.86, 0.06),
+    ("first_sight/2026-12-02-short-55.tsv", 0.95, 0.03),
+    ("first_sight/2026-12-02-mixed-56.tsv", 0.84, 0.03),
+    ("first_sight/2026-12-02-short-57.tsv", 0.93, 0.03),
+    ("first_sight/2026-12-02-mixed-58.tsv", 0.85, 0.03),
 ];
 
 #[test]
