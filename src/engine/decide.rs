@@ -243,6 +243,16 @@ impl Engine {
                             .then_some(ExampleLabel::Intent(Intent::Overview))
                     })
                     .filter(|_| !example && !liked_item)
+                    // "is it basically help desk but for hospitals": a
+                    // place or case after a question narrows it; it asks
+                    // nothing of its own.
+                    .filter(|&l| {
+                        !(l.intent().is_some_and(Intent::is_topic)
+                            && previous_lead
+                                .and_then(|l| l.intent())
+                                .is_some_and(Intent::is_topic)
+                            && questions::only_narrows(words))
+                    })
                     .filter(|&l| !(bare_after_nothing && l.intent().is_some_and(Intent::is_topic)))
                     .filter(|&l| {
                         l != ExampleLabel::Intent(Intent::Overview) || questions::words_ask(words)

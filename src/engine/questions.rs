@@ -873,6 +873,26 @@ pub fn gives_example(words: &[String]) -> bool {
     })
 }
 
+/// Prepositions that open a clause narrowing the one before to a place or
+/// case ("is it basically help desk but | for hospitals", "how much do they
+/// make, | at a hospital").
+const NARROWING_OPENERS: &[&str] = &["for", "at", "in", "on", "inside", "within"];
+
+/// Longest clause read as only narrowing the one before.
+const MAX_NARROWING_WORDS: usize = 4;
+
+/// Whether `words`, a short clause after another, only narrows what that
+/// one asked ("but for hospitals", "in a big hospital"): it opens with a
+/// preposition and asks nothing itself ("in what settings" asks).
+pub fn only_narrows(words: &[String]) -> bool {
+    words.len() <= MAX_NARROWING_WORDS
+        && words
+            .first()
+            .is_some_and(|w| NARROWING_OPENERS.contains(&w.as_str()))
+        && !holds_question_word(words)
+        && !words_ask(words)
+}
+
 /// Verbs of liking whose object a list may go on in the next clause ("if
 /// i like healthcare + computers").
 const LIKING: &[&str] = &["like", "love", "enjoy", "into", "interested"];
@@ -1690,6 +1710,26 @@ mod tests {
                 liked,
                 "{clause:?}"
             );
+        }
+    }
+
+    #[test]
+    fn clauses_that_only_narrow_the_one_before() {
+        let cases = [
+            ("for hospitals", true),
+            ("at a big hospital", true),
+            ("in hospitals though", true),
+            ("in what settings", false),
+            ("for how long", false),
+            (
+                "at hospitals or at clinics or at insurance companies",
+                false,
+            ),
+            ("where do they work", false),
+            ("hospitals", false),
+        ];
+        for (clause, narrows) in cases {
+            assert_eq!(only_narrows(&words(clause)), narrows, "{clause}");
         }
     }
 
