@@ -1,6 +1,7 @@
 //! The `career-bot` binary: parses the command line, runs one command,
-//! prints an error once and exits with its code. Everything else lives in the
-//! library; `anyhow` is used only here.
+//! prints an error once and exits with its code, and picks the process
+//! allocator. Everything else lives in the library; `anyhow` is used only
+//! here.
 
 mod flags;
 

@@ -536,31 +536,42 @@ fn small_talk_gets_a_short_fitting_reply() {
 
 #[test]
 fn the_greeting_gives_the_other_name_the_source_gives() {
-    let knowledge = knowledge();
-    let composer = Composer::new(&knowledge);
-    let greeting = one(&composer, ask(Some(Intent::Greeting), &[], &[]));
-    let other = knowledge
-        .occupation
-        .also_called
-        .as_deref()
-        .expect("the knowledge file gives the article's other name");
     // The article: "also known as health information technicians".
-    let article = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("knowledge/sources/health-it-specialist-article.txt"),
-    )
-    .expect("source article");
-    assert!(
-        article
-            .to_lowercase()
-            .contains(&format!("also known as {other}")),
-        "{other}"
-    );
-    assert!(
-        greeting.body.contains(&format!("(also called a {other})")),
-        "{}",
-        greeting.body
-    );
+    let article = source_text().to_lowercase();
+    // (knowledge file edit, the greeting holds, the greeting lacks)
+    let cases: [(Option<(&str, &str)>, &str, &str); 2] = [
+        (
+            None,
+            "(also called a health information technician)",
+            "also called a health information technology)",
+        ),
+        // Without `also_called` the greeting names the title alone,
+        // never an alias in its place.
+        (
+            Some(("also_called = \"health information technician\"", "")),
+            "the Health Information Technology Specialist. Ask me",
+            "also called",
+        ),
+    ];
+    for (edit, holds, lacks) in cases {
+        let mut files = KnowledgeFiles::embedded();
+        if let Some((find, replace)) = edit {
+            assert!(files.occupation.text.contains(find), "{find}");
+            files.occupation.text = files.occupation.text.replace(find, replace);
+        }
+        let knowledge = Knowledge::from_files(&files).expect("edited knowledge loads");
+        if let Some(other) = &knowledge.occupation.also_called {
+            assert!(
+                article.contains(&format!("also known as {other}")),
+                "{other}"
+            );
+        }
+        let composer = Composer::new(&knowledge);
+        let greeting = one(&composer, ask(Some(Intent::Greeting), &[], &[]));
+        let body = greeting.body.replace('\n', " ");
+        assert!(body.contains(holds), "{edit:?}: {body}");
+        assert!(!body.contains(lacks), "{edit:?}: {body}");
+    }
 }
 
 #[test]

@@ -244,10 +244,10 @@ impl Engine {
                     })
                     .filter(|_| !example && !liked_item)
                     // "is it basically help desk but for hospitals": a
-                    // place or case after a question narrows it; it asks
-                    // nothing of its own.
+                    // place after a question narrows it; it does not ask
+                    // where they work. ("and in demand?" still asks.)
                     .filter(|&l| {
-                        !(l.intent().is_some_and(Intent::is_topic)
+                        !(l == ExampleLabel::Intent(Intent::Workplace)
                             && previous_lead
                                 .and_then(|l| l.intent())
                                 .is_some_and(Intent::is_topic)

@@ -16,12 +16,16 @@
 //!    `knowledge/examples/` when the engine is built.
 //! 5. [`guards`]: the subject of each question (another occupation gets no
 //!    career answer), the aspects asked, the figures stated.
-//! 6. `decide`: a label is taken when its probability clears [`ACCEPT`] with
+//! 6. Decide: a label is taken when its probability clears [`ACCEPT`] with
 //!    a [`MARGIN`] over the next (a topic of a question that names this
 //!    career, `NAMED_ACCEPT`); a topic that only reaches [`SUGGEST`]
 //!    becomes a "did you mean", never an answer. A question read as a gap
 //!    the source leaves gets the gap's topic only when the aspect asks it
 //!    (`asks_topic`: "will AI replace them" gets the outlook, with a note).
+//!    The bars are defined here, with the reading of a whole question
+//!    (`Reading::taken`, `take_whole`); `decide` applies them to a
+//!    sentence's clauses and to the sentences around it, and combines a
+//!    message's questions in the asker's order.
 //!
 //! `training` builds the classifier from the examples when the engine is
 //! built, and cross-validates it for `career-bot knowledge check`.
@@ -119,10 +123,6 @@ const NAMED_ACCEPT: f32 = 0.35;
 /// How often the career examples must use a word for it to count as
 /// spelt right.
 const KNOWN_AFTER: usize = 3;
-/// A counselor's taught example weighs this many ordinary ones: a few
-/// taught wordings must move the classifier for the next student's own
-/// wording, against thousands of file examples.
-const TAUGHT_BOOST: f32 = 4.0;
 /// A question this similar (cosine of features) to a taught example of the
 /// label it is read as counts as about the career.
 const TAUGHT_MATCH: f32 = 0.5;

@@ -506,11 +506,11 @@ pub fn opens_with_question_word(words: &[String]) -> bool {
         .is_some_and(|w| QUESTION_WORDS.contains(&w))
 }
 
-/// What the writer needs when "i need a ..." (or "we need") tells of their life rather
-/// than asks ("i need a career thats stable", "i need a job soon"); "i
-/// need a description of the job" and "i need: job description, pay"
-/// ask, and so does "i need something i can finish fast", which asks
-/// what would fit.
+/// What the writer needs when "i need a ..." (or "we need a ...") tells
+/// of their life rather than asks ("i need a career thats stable", "i
+/// need a job soon"); "i need a description of the job" and "i need: job
+/// description, pay" ask, and so does "i need something i can finish
+/// fast", which asks what would fit.
 const LIFE_NEEDS: &[&str] = &[
     "job", "jobs", "career", "change", "paycheck", "break", "raise", "new",
 ];
@@ -873,17 +873,19 @@ pub fn gives_example(words: &[String]) -> bool {
     })
 }
 
-/// Prepositions that open a clause narrowing the one before to a place or
-/// case ("is it basically help desk but | for hospitals", "how much do they
-/// make, | at a hospital").
+/// Prepositions that open a clause narrowing the one before to a place
+/// ("is it basically help desk | but for hospitals": the clause read is
+/// "for hospitals"; "how much do they make, | at a hospital").
 const NARROWING_OPENERS: &[&str] = &["for", "at", "in", "on", "inside", "within"];
 
 /// Longest clause read as only narrowing the one before.
 const MAX_NARROWING_WORDS: usize = 4;
 
-/// Whether `words`, a short clause after another, only narrows what that
-/// one asked ("but for hospitals", "in a big hospital"): it opens with a
-/// preposition and asks nothing itself ("in what settings" asks).
+/// Whether `words`, a short clause after another, may only narrow what
+/// that one asked ("for hospitals", "in a big hospital"): it opens with a
+/// preposition and asks nothing itself ("in what settings" holds a
+/// question word). The engine drops such a clause's reading only when it
+/// is where they work: "in demand" is still the outlook.
 pub fn only_narrows(words: &[String]) -> bool {
     words.len() <= MAX_NARROWING_WORDS
         && words

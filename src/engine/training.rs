@@ -7,6 +7,11 @@
 
 use super::*;
 
+/// A counselor's taught example weighs this many ordinary ones: a few
+/// taught wordings must move the classifier for the next student's own
+/// wording, against thousands of file examples.
+const TAUGHT_BOOST: f32 = 4.0;
+
 /// The words of an example as the engine reads a message: the sentences
 /// that ask, or all of them.
 pub(super) fn example_words(

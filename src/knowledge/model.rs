@@ -306,8 +306,9 @@ pub enum AspectAnswer {
 pub struct Occupation {
     pub id: String,
     pub title: String,
-    /// The other name the source gives the career ("also called a ..."),
-    /// if it gives one. Not taken from the aliases: those are what students
+    /// The other name the source gives the career, if it gives one; the
+    /// greeting writes it after "also called a", so it is a name for one
+    /// of its people. Not taken from the aliases: those are what students
     /// type ("health information technology" is the field, not its people).
     pub also_called: Option<String>,
     /// Lower-case names a student may use for it.
