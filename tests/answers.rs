@@ -539,7 +539,7 @@ fn the_greeting_gives_the_other_name_the_source_gives() {
     // The article: "also known as health information technicians".
     let article = source_text().to_lowercase();
     // (knowledge file edit, the greeting holds, the greeting lacks)
-    let cases: [(Option<(&str, &str)>, &str, &str); 2] = [
+    let cases = [
         (
             None,
             "(also called a health information technician)",
